@@ -1,0 +1,1 @@
+"""Payroll sync for crm_performance."""

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# `make demo`: the whole product on one machine. A persistent database (DEMO_DB, default
+# crm_performance_demo) with the module and its demo sales organisation, served on
+# http://127.0.0.1:${DEMO_PORT:-8069}. Ctrl-C stops the server; the database is kept, and the
+# next run reuses it (DEMO_RESET=1 drops and rebuilds it).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bash "$ROOT/tools/setup.sh"
+cd "$ROOT"
+
+DB="${DEMO_DB:-crm_performance_demo}"
+PORT="${DEMO_PORT:-8069}"
+CONF="$STATE_DIR/demo.conf"
+LOG="$STATE_DIR/demo.log"
+OUT="$ROOT/demo-output"
+write_conf "$CONF" "$DB" "$PORT"
+mkdir -p "$OUT"
+
+if [[ "${DEMO_RESET:-0}" == 1 ]]; then
+    say "dropping $DB"
+    dropdb --if-exists "$DB"
+fi
+if ! psql -lqt | cut -d'|' -f1 | grep -qw "$DB"; then
+    say "creating $DB with crm_performance and its demo organisation (a few minutes)"
+    odoo_bin -c "$CONF" -d "$DB" -i crm_performance --with-demo --stop-after-init --no-http \
+        --logfile="$LOG"
+else
+    say "updating crm_performance in $DB"
+    odoo_bin -c "$CONF" -d "$DB" -u crm_performance --stop-after-init --no-http --logfile="$LOG"
+fi
+
+say "starting Odoo on http://127.0.0.1:$PORT (log: $LOG)"
+odoo_bin -c "$CONF" --logfile="$LOG" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT INT TERM
+for _ in $(seq 120); do
+    curl -sf "http://127.0.0.1:$PORT/web/health" >/dev/null && break
+    kill -0 $SERVER 2>/dev/null || die "Odoo stopped; see $LOG"
+    sleep 0.5
+done
+
+cat <<MSG
+
+  crm_performance demo is running:  http://127.0.0.1:$PORT   (database $DB)
+  Logins (password = login):
+    admin / admin            administrator
+MSG
+[[ "${DEMO_NO_WAIT:-0}" == 1 ]] && exit 0
+echo "  Ctrl-C to stop."
+wait $SERVER
