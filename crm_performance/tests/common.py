@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from odoo.tests import TransactionCase, new_test_user
@@ -140,6 +141,13 @@ class PerformanceCase(TransactionCase):
                 **vals,
             }
         )
+
+    @contextmanager
+    def assertRefused(self, exception, pattern):
+        """assertRaisesRegex inside a savepoint: the refused operation leaves nothing behind."""
+        with self.assertRaises(exception) as caught:
+            yield
+        self.assertRegex(str(caught.exception), pattern)
 
     @staticmethod
     def line_of(appraisal, kpi):
