@@ -14,3 +14,4 @@ from . import (
     res_company,
     res_config_settings,
 )
+from . import crm_performance_demo
