@@ -193,7 +193,8 @@ class CrmPerformanceDemo(models.AbstractModel):
         rows = list(zip(leads.ids, created, closed, followed, strict=True))
         for lead_id, create, close, follow in rows:
             env.cr.execute(
-                "UPDATE crm_lead SET create_date = %s, date_closed = %s, first_followup_date = %s WHERE id = %s",
+                "UPDATE crm_lead SET create_date = %s, date_closed = %s, first_followup_date = %s"
+                " WHERE id = %s",
                 (create, close, follow if follow.date() <= today else None, lead_id),
             )
         partners = env["res.partner"].create(partners_vals)
