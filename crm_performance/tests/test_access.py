@@ -20,7 +20,8 @@ class TestAccess(PerformanceCase):
         cls.by_employee = {a.employee_id: a for a in cls.appraisals}
 
     def visible(self, user, model="crm.appraisal"):
-        records = self.env[model].with_user(user).search([])
+        field = "period_id" if model == "crm.appraisal" else "appraisal_id.period_id"
+        records = self.env[model].with_user(user).search([(field, "=", self.march.id)])
         if model == "crm.appraisal":
             return set(records.employee_id.mapped("name"))
         return set(records.appraisal_id.employee_id.mapped("name"))
@@ -39,11 +40,18 @@ class TestAccess(PerformanceCase):
             self.assertEqual(self.visible(user, "crm.appraisal.line"), names, user.login)
 
     def test_read_group_and_export_respect_privacy(self):
-        groups = self.env["crm.appraisal"].with_user(self.alice).read_group([], ["total_score:sum"], [])
+        groups = (
+            self.env["crm.appraisal"]
+            .with_user(self.alice)
+            .read_group([("period_id", "=", self.march.id)], ["total_score:sum"], [])
+        )
         self.assertEqual(groups[0]["__count"], 1)
         self.carol.group_ids |= self.env.ref("base.group_allow_export")
         rows = (
-            self.env["crm.appraisal"].with_user(self.carol).search([]).export_data(["employee_id"])["datas"]
+            self.env["crm.appraisal"]
+            .with_user(self.carol)
+            .search([("period_id", "=", self.march.id)])
+            .export_data(["employee_id"])["datas"]
         )
         self.assertEqual(sorted(rows), [["Alice"], ["Bob"]])
 
