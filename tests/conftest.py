@@ -7,6 +7,7 @@ module into a fresh database itself.
 """
 
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -138,3 +139,44 @@ def odoo_server():
 def pytest_sessionfinish(session, exitstatus):
     if os.environ.pop("CRMPERF_TEMPLATE_OWNED", None):
         subprocess.run(["dropdb", "--if-exists", os.environ.pop("CRMPERF_TEMPLATE_DB")], check=False)
+
+
+def make_api_key(server, login, name="crm-performance-sync tests"):
+    """A persistent RPC API key for ``login`` on ``server``'s database; returns the key.
+
+    Odoo makes keys in ``res.users.apikeys._generate``, but only behind an identity check
+    (password re-entry in a browser session), so it cannot be called over RPC. This inserts the
+    row that ``_generate`` inserts, hashed with Odoo's own ``KEY_CRYPT_CONTEXT``; the server checks
+    keys against that table on every request, so the key works at once, even while it runs.
+    """
+    import psycopg2
+
+    from odoo.addons.base.models.res_users import INDEX_SIZE, KEY_CRYPT_CONTEXT
+
+    key = secrets.token_hex(20)  # as _generate: 20 random bytes in hex
+    with psycopg2.connect(dbname=server.db) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM res_users WHERE login = %s", [login])
+        (user_id,) = cursor.fetchone()
+        cursor.execute(
+            "INSERT INTO res_users_apikeys (name, user_id, scope, key, index) VALUES (%s, %s, NULL, %s, %s)",
+            [name, user_id, KEY_CRYPT_CONTEXT.hash(key), key[:INDEX_SIZE]],
+        )
+    connection.close()
+    return key
+
+
+@pytest.fixture(scope="session")
+def admin_api_key(odoo_server):
+    return make_api_key(odoo_server, "admin")
+
+
+@pytest.fixture(scope="session")
+def new_api_key():
+    """``new_api_key(server, login)``: see :func:`make_api_key`."""
+    return make_api_key
+
+
+@pytest.fixture
+def dead_url():
+    """The address of a port nothing listens on."""
+    return f"http://127.0.0.1:{free_port()}"
