@@ -283,12 +283,20 @@ def plan(layout, values_sheet, frame, headers, rule, flag_added=True):
     return Plan(layout, headers, results, flag_added)
 
 
-def _style_new_row(sheet, row, template_row):
-    if template_row <= 0:
-        return
-    for template in sheet[template_row]:
-        if template.has_style:
-            sheet.cell(row, template.column)._style = copy.copy(template._style)
+def _style_new_row(plan_, row, template_row):
+    """Give an appended row the look of the last row, money formats, and the "added" flag."""
+    layout = plan_.layout
+    if template_row > layout.header_row:
+        for template in layout.sheet[template_row]:
+            if template.has_style:
+                layout.sheet.cell(row, template.column)._style = copy.copy(template._style)
+    for key in PAY_KEYS:
+        cell = layout.sheet.cell(row, layout.columns[key])
+        if cell.number_format == "General":
+            cell.number_format = MONEY_FORMAT
+    if plan_.flag_added:
+        for key in ("identifier", "note"):
+            layout.sheet.cell(row, layout.columns[key]).fill = ADDED_FILL
 
 
 def apply(plan_):
@@ -298,17 +306,12 @@ def apply(plan_):
     for key, column in layout.new_headers:
         cell = sheet.cell(layout.header_row, column, getattr(plan_.headers, key))
         cell._style = copy.copy(sheet.cell(layout.header_row, column - 1)._style)
-    template_row = layout.last_row() if layout.last_row() > layout.header_row else 0
+    template_row = layout.last_row()
     for result in plan_.rows:
         if result.added:
-            _style_new_row(sheet, result.row, template_row)
+            _style_new_row(plan_, result.row, template_row)
         for change in result.changes:
-            cell = sheet.cell(change.row, layout.columns[change.key], change.new)
-            if result.added and change.key in PAY_KEYS and cell.number_format == "General":
-                cell.number_format = MONEY_FORMAT
-        if result.added and plan_.flag_added:
-            for key in ("identifier", "note"):
-                sheet.cell(result.row, layout.columns[key]).fill = ADDED_FILL
+            sheet.cell(change.row, layout.columns[change.key], change.new)
 
 
 def backup_path(path):
