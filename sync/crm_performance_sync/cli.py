@@ -7,11 +7,11 @@ from pathlib import Path
 
 from . import workbook as wb
 from .config import (
-    DEFAULT_CONFIG,
     ENVIRONMENT,
     ID_FIELDS,
     SETTINGS,
     TRANSPORTS,
+    default_config_path,
     load_settings,
     option_dest,
     require_connection,
@@ -50,7 +50,9 @@ def build_parser():
     parser.add_argument("period", help="the period to pay, as named in Odoo: 2026-10, 2026-Q4 or 2026")
     parser.add_argument("workbook", nargs="?", type=Path, help="the payroll workbook (.xlsx) to update")
     parser.add_argument(
-        "--config", type=Path, help=f"config file, TOML or INI (default: {DEFAULT_CONFIG} if it exists)"
+        "--config",
+        type=Path,
+        help=f"config file, TOML or INI (default: {default_config_path()} if it exists)",
     )
     parser.add_argument("--new", action="store_true", help="create the workbook instead of updating it")
     parser.add_argument("--csv", type=Path, metavar="PATH", help="also write the result as a CSV file")

@@ -16,9 +16,12 @@ import tomllib
 
 from .errors import ConfigError
 
-DEFAULT_CONFIG = (
-    Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "crm-performance-sync.toml"
-)
+
+def default_config_path(environ=None):
+    """``$XDG_CONFIG_HOME/crm-performance-sync.toml``, by default ``~/.config/...``."""
+    environ = os.environ if environ is None else environ
+    return Path(environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "crm-performance-sync.toml"
+
 
 ENVIRONMENT = {
     "CRM_PERF_URL": ("odoo", "url"),
@@ -195,7 +198,7 @@ def load_settings(config_path=None, options=None, environ=None, warn=print):
     """
     environ = os.environ if environ is None else environ
     layers = []  # (origin, {section: {key: value}})
-    path = Path(config_path).expanduser() if config_path else DEFAULT_CONFIG
+    path = Path(config_path).expanduser() if config_path else default_config_path(environ)
     if config_path or path.exists():
         data = read_config_file(path)
         _warn_if_readable(path, data, warn)
