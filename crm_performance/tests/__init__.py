@@ -1,1 +1,1 @@
-from . import test_groups
+from . import test_compute, test_groups

@@ -1,0 +1,126 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import scoring
+
+MANUAL_FIELDS = {"manual_points", "occurrences"}
+
+
+class CrmAppraisalLine(models.Model):
+    """One KPI of an appraisal: target, actual, achievement, score and weighted score."""
+
+    _name = "crm.appraisal.line"
+    _description = "Appraisal KPI Line"
+    _order = "appraisal_id, sequence, id"
+
+    appraisal_id = fields.Many2one("crm.appraisal", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="appraisal_id.company_id", store=True)
+    plan_line_id = fields.Many2one("crm.appraisal.plan.line", required=True, ondelete="cascade", index=True)
+    kpi_id = fields.Many2one(related="plan_line_id.kpi_id", store=True, string="KPI")
+    name = fields.Char(related="kpi_id.name", string="KPI Name")
+    sequence = fields.Integer(related="plan_line_id.sequence", store=True)
+    scoring_rule = fields.Selection(related="plan_line_id.scoring_rule")
+    measure_mode = fields.Selection(related="kpi_id.measure_mode")
+    direction = fields.Selection(related="kpi_id.direction")
+    unit = fields.Char(related="kpi_id.unit")
+    max_points = fields.Float(related="plan_line_id.max_points")
+    is_completion_line = fields.Boolean(related="plan_line_id.is_completion_line")
+    state = fields.Selection(related="appraisal_id.state")
+
+    weight = fields.Float(readonly=True, digits=(16, 2))
+    target = fields.Float(readonly=True)
+    actual = fields.Float(readonly=True)
+    has_data = fields.Boolean(
+        readonly=True, help="False when there was nothing to measure (no records, nothing to divide by)."
+    )
+    achievement = fields.Float(string="Achievement (%)", readonly=True, digits=(16, 2))
+    score = fields.Float(readonly=True, digits=(16, 2))
+    weighted_score = fields.Float(readonly=True, digits=(16, 2))
+    note = fields.Char(readonly=True)
+    manual_points = fields.Float(string="Points")
+    occurrences = fields.Float(help="Deduction: occurrences in the period (half a day counts as a day).")
+
+    @api.constrains("manual_points", "occurrences")
+    def _check_manual_input(self):
+        for line in self:
+            if line.scoring_rule == "manual" and not 0 <= line.manual_points <= line.max_points:
+                raise ValidationError(
+                    _(
+                        "“%(kpi)s”: points must be between 0 and %(max)s, not %(points)s.",
+                        kpi=line.name,
+                        max=line.max_points,
+                        points=line.manual_points,
+                    )
+                )
+            if line.occurrences < 0:
+                raise ValidationError(_("“%(kpi)s”: occurrences cannot be negative.", kpi=line.name))
+
+    def write(self, vals):
+        if MANUAL_FIELDS & set(vals):
+            not_manual = self.filtered(lambda line: line.scoring_rule not in ("manual", "deduction"))
+            if not_manual:
+                raise UserError(
+                    _(
+                        "“%(kpi)s” is measured from CRM data; it has no points to enter.",
+                        kpi=not_manual[0].name,
+                    )
+                )
+            self.appraisal_id._check_editable()
+        result = super().write(vals)
+        if MANUAL_FIELDS & set(vals):
+            self._rescore()
+        return result
+
+    def _rescore(self):
+        """Apply the scoring rule to the stored inputs and update the appraisal totals."""
+        for line in self:
+            line.write(line._result_values(line.actual if line.has_data else None, line.target))
+        self.appraisal_id._compute_totals()
+
+    def _result_values(self, actual, target):
+        """Values of the line for a measured ``actual`` (None: no data) and ``target``."""
+        self.ensure_one()
+        plan_line = self.plan_line_id
+        rule = plan_line.scoring_rule
+        note = False
+        if rule == "manual":
+            actual, target, ratio = self.manual_points, plan_line.max_points, None
+        elif rule == "deduction":
+            actual, target, ratio = self.occurrences, 0.0, None
+        else:
+            ratio = scoring.achievement(actual, target, plan_line.direction, plan_line.cap)
+            if not target:
+                note = _("No target")
+            elif actual is None:
+                note = _("No data")
+        score = plan_line._score(ratio, actual, self.manual_points, self.occurrences)
+        return {
+            "weight": plan_line.weight,
+            "target": target or 0.0,
+            "actual": actual or 0.0,
+            "has_data": actual is not None,
+            "achievement": 100.0 * ratio if ratio is not None else 0.0,
+            "score": score,
+            "weighted_score": scoring.weighted(plan_line.weight, score),
+            "note": note,
+        }
+
+    def action_open_records(self):
+        """Drill-down: the exact records counted for this line."""
+        self.ensure_one()
+        appraisal = self.appraisal_id
+        period = appraisal.period_id
+        if period.period_type != "month":
+            raise UserError(_("Open the monthly appraisals to see the records behind a quarter or a year."))
+        return self.kpi_id._action_open_records(
+            period.date_from,
+            period.date_to,
+            period._tz(),
+            appraisal.user_id.ids,
+            _(
+                "%(kpi)s – %(employee)s – %(period)s",
+                kpi=self.name,
+                employee=appraisal.employee_id.name,
+                period=period.name,
+            ),
+        )

@@ -1,0 +1,102 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
+
+from .crm_appraisal_plan_line import PLAN_WRITE
+
+
+class CrmAppraisalPlan(models.Model):
+    """An appraisal template (考核方案) for a role: weighted KPI lines and grade bands."""
+
+    _name = "crm.appraisal.plan"
+    _description = "Appraisal Plan"
+    _order = "sequence, name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    description = fields.Html(translate=True)
+    line_ids = fields.One2many("crm.appraisal.plan.line", "plan_id", string="KPI Lines", copy=True)
+    grade_ids = fields.One2many("crm.appraisal.grade", "plan_id", string="Grade Bands", copy=True)
+    total_weight = fields.Float(compute="_compute_total_weight", digits=(16, 2))
+    job_ids = fields.Many2many("hr.job", string="Job Positions", check_company=True)
+    department_ids = fields.Many2many("hr.department", string="Departments", check_company=True)
+    employee_ids = fields.Many2many("hr.employee", string="Employees", check_company=True)
+    rollup_missing = fields.Selection(
+        [
+            ("zero", "Count as zero (sum of months ÷ months in span)"),
+            ("skip", "Leave out (mean of the months present)"),
+        ],
+        string="Missing Months",
+        required=True,
+        default="zero",
+        help="How quarterly and annual scores treat months without an appraisal. Missing months "
+        "are listed on the appraisal either way.",
+    )
+
+    @api.depends("line_ids.weight")
+    def _compute_total_weight(self):
+        for plan in self:
+            plan.total_weight = sum(plan.line_ids.mapped("weight"))
+
+    @api.constrains("line_ids")
+    def _check_weights(self):
+        for plan in self.filtered("line_ids"):
+            if float_compare(plan.total_weight, 100.0, precision_digits=2):
+                raise ValidationError(
+                    _(
+                        "The weights of plan “%(plan)s” add up to %(total)s; they must add up to 100.",
+                        plan=plan.name,
+                        total=round(plan.total_weight, 2),
+                    )
+                )
+            if len(plan.line_ids.filtered("is_completion_line")) > 1:
+                raise ValidationError(
+                    _(
+                        "Plan “%(plan)s”: only one KPI line can be the plan-completion line.",
+                        plan=plan.name,
+                    )
+                )
+
+    @api.constrains("grade_ids")
+    def _check_grades(self):
+        for plan in self:
+            minimums = plan.grade_ids.mapped("min_score")
+            if len(minimums) != len(set(minimums)):
+                raise ValidationError(
+                    _("Plan “%(plan)s”: two grade bands start at the same score.", plan=plan.name)
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        plans = super(CrmAppraisalPlan, self.with_context(**{PLAN_WRITE: True})).create(vals_list)
+        return plans.with_env(self.env)
+
+    def write(self, vals):
+        result = super(CrmAppraisalPlan, self.with_context(**{PLAN_WRITE: True})).write(vals)
+        if "line_ids" in vals:
+            self._check_weights()
+        return result
+
+    def _get_applicable_employees(self):
+        """Active employees with a user the plan applies to (by job, department or by name)."""
+        self.ensure_one()
+        criteria = []
+        if self.job_ids:
+            criteria.append([("job_id", "in", self.job_ids.ids)])
+        if self.department_ids:
+            criteria.append([("department_id", "child_of", self.department_ids.ids)])
+        if self.employee_ids:
+            criteria.append([("id", "in", self.employee_ids.ids)])
+        if not criteria:
+            return self.env["hr.employee"]
+        domain = fields.Domain.OR(criteria) & fields.Domain(
+            [("user_id", "!=", False), ("company_id", "=", self.company_id.id)]
+        )
+        return self.env["hr.employee"].search(domain)
+
+    def _grade_bands(self):
+        self.ensure_one()
+        return [(grade.min_score, grade.name) for grade in self.grade_ids]

@@ -1,0 +1,167 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import scoring
+
+PLAN_WRITE = "crm_performance_plan_write"
+
+
+class CrmAppraisalPlanLine(models.Model):
+    """A weighted KPI of a plan with the rule that turns its achievement into a score."""
+
+    _name = "crm.appraisal.plan.line"
+    _description = "Appraisal Plan KPI Line"
+    _order = "plan_id, sequence, id"
+    _check_company_auto = True
+
+    plan_id = fields.Many2one("crm.appraisal.plan", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="plan_id.company_id", store=True)
+    sequence = fields.Integer(default=10)
+    kpi_id = fields.Many2one(
+        "crm.kpi.definition", string="KPI", required=True, ondelete="restrict", check_company=True
+    )
+    measure_mode = fields.Selection(related="kpi_id.measure_mode")
+    direction = fields.Selection(related="kpi_id.direction")
+    weight = fields.Float(required=True, default=10.0, digits=(16, 2))
+    scoring_rule = fields.Selection(
+        [
+            ("linear", "Linear"),
+            ("banded", "Banded table"),
+            ("deduction", "Deduction"),
+            ("manual", "Manual points"),
+        ],
+        compute="_compute_scoring_rule",
+        store=True,
+        readonly=False,
+        required=True,
+        precompute=True,
+    )
+    floor = fields.Float(
+        string="Floor (%)", default=0.0, help="Achievement below this percentage scores 0 (linear rule)."
+    )
+    cap = fields.Float(
+        string="Cap (%)",
+        default=120.0,
+        help="Achievement counted at most up to this percentage; for lower-is-better KPIs an actual "
+        "of 0 is worth the cap.",
+    )
+    band_ids = fields.One2many("crm.appraisal.plan.band", "plan_line_id", string="Bands", copy=True)
+    max_points = fields.Float(
+        compute="_compute_points", store=True, readonly=False, precompute=True, string="Max Points"
+    )
+    penalty = fields.Float(
+        compute="_compute_points",
+        store=True,
+        readonly=False,
+        precompute=True,
+        string="Penalty per Occurrence",
+    )
+    default_target = fields.Float(help="Target used when no target is set for the employee and period.")
+    is_completion_line = fields.Boolean(
+        string="Plan Completion",
+        help="The achievement of this line is the plan completion rate (计划完成率) used for pay.",
+    )
+    alert_threshold = fields.Float(
+        string="Alert Below (%)",
+        default=0.0,
+        help="During the period, alert the manager when the achievement against the linear pace of "
+        "the period falls below this percentage (0 = no alert).",
+    )
+
+    _weight_positive = models.Constraint("CHECK(weight > 0)", "A KPI line weight must be greater than 0.")
+    _cap_positive = models.Constraint("CHECK(cap > 0)", "The cap of a KPI line must be greater than 0 %.")
+    _floor_range = models.Constraint("CHECK(floor >= 0)", "The floor of a KPI line cannot be negative.")
+    _default_target_positive = models.Constraint(
+        "CHECK(default_target >= 0)", "A default target cannot be negative."
+    )
+    _kpi_unique = models.UniqueIndex("(plan_id, kpi_id)", "A KPI can appear only once in a plan.")
+
+    @api.depends("kpi_id.measure_mode")
+    def _compute_scoring_rule(self):
+        for line in self:
+            mode = line.kpi_id.measure_mode
+            line.scoring_rule = mode if mode in ("manual", "deduction") else line.scoring_rule or "linear"
+
+    @api.depends("kpi_id")
+    def _compute_points(self):
+        for line in self:
+            line.max_points = line.kpi_id.max_points or 100.0
+            line.penalty = line.kpi_id.penalty
+
+    @api.constrains("scoring_rule", "kpi_id", "max_points", "band_ids")
+    def _check_rule(self):
+        for line in self:
+            manual_kpi = line.kpi_id.measure_mode in ("manual", "deduction")
+            if manual_kpi != (line.scoring_rule in ("manual", "deduction")):
+                raise ValidationError(
+                    _(
+                        "Plan “%(plan)s”, KPI “%(kpi)s”: manual and deduction KPIs use the manual or "
+                        "deduction rule, measured KPIs the linear or banded rule.",
+                        plan=line.plan_id.name,
+                        kpi=line.kpi_id.name,
+                    )
+                )
+            if line.scoring_rule in ("manual", "deduction") and line.max_points <= 0:
+                raise ValidationError(
+                    _(
+                        "Plan “%(plan)s”, KPI “%(kpi)s”: Max Points must be greater than 0.",
+                        plan=line.plan_id.name,
+                        kpi=line.kpi_id.name,
+                    )
+                )
+            if line.scoring_rule == "banded" and not line.band_ids:
+                raise ValidationError(
+                    _(
+                        "Plan “%(plan)s”, KPI “%(kpi)s”: a banded rule needs at least one band.",
+                        plan=line.plan_id.name,
+                        kpi=line.kpi_id.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._check_plan_weights()
+        return lines
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"weight", "plan_id", "is_completion_line"} & set(vals):
+            self._check_plan_weights()
+        return result
+
+    def unlink(self):
+        plans = self.plan_id
+        result = super().unlink()
+        if not self.env.context.get(PLAN_WRITE):
+            plans.exists()._check_weights()
+        return result
+
+    def action_edit_bands(self):
+        """Open the line in a dialog to edit its banded scoring table."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Scoring Bands of %(kpi)s", kpi=self.kpi_id.name),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("crm_performance.crm_appraisal_plan_line_view_form").id, "form")],
+            "target": "new",
+        }
+
+    def _check_plan_weights(self):
+        """Lines edited on their own keep their plan at 100; the plan form checks once on save."""
+        if not self.env.context.get(PLAN_WRITE):
+            self.plan_id._check_weights()
+
+    def _score(self, ratio, actual, manual_points, occurrences):
+        """Score (0..cap) of this rule for an achievement ratio or entered points/occurrences."""
+        self.ensure_one()
+        if self.scoring_rule == "manual":
+            return scoring.manual_score(manual_points, self.max_points)
+        if self.scoring_rule == "deduction":
+            return scoring.deduction_score(occurrences, self.max_points, self.penalty)
+        if self.scoring_rule == "banded":
+            return scoring.banded_score(ratio, [(b.min_achievement, b.points) for b in self.band_ids])
+        return scoring.linear_score(ratio, self.floor, self.cap)

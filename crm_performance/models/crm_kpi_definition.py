@@ -1,0 +1,424 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
+
+SOURCE_MODES = ("count", "sum", "average")
+NUMERIC_TTYPES = ("integer", "float", "monetary")
+DATE_TTYPES = ("date", "datetime")
+
+
+class CrmKpiDefinition(models.Model):
+    """What is measured (考核指标) and how a source model's records turn into a number.
+
+    One definition is measured for all salespeople of a period at once: one grouped query for
+    count/sum/average, two for ratio (numerator, denominator) and growth (this span, the span
+    compared with). Manual and deduction definitions are entered on appraisal lines.
+    """
+
+    _name = "crm.kpi.definition"
+    _description = "KPI Definition"
+    _order = "sequence, name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        help="Leave empty to share the definition between companies.",
+    )
+    description = fields.Text(translate=True)
+    measure_mode = fields.Selection(
+        [
+            ("count", "Count of records"),
+            ("sum", "Sum of a field"),
+            ("average", "Average"),
+            ("ratio", "Ratio of two measures (%)"),
+            ("growth", "Growth vs an earlier span (%)"),
+            ("manual", "Manual points"),
+            ("deduction", "Deduction per occurrence"),
+        ],
+        string="Measure",
+        required=True,
+        default="count",
+    )
+    direction = fields.Selection(
+        [("higher", "Higher is better"), ("lower", "Lower is better")],
+        required=True,
+        default="higher",
+    )
+    unit = fields.Char(translate=True, help="Suffix shown after values, e.g. %, days, hours, CNY.")
+
+    # source of count / sum / average
+    model_id = fields.Many2one(
+        "ir.model",
+        string="Source Model",
+        ondelete="set null",
+        default=lambda self: self.env["ir.model"]._get_id("crm.lead"),
+        domain=[("transient", "=", False)],
+    )
+    model_name = fields.Char(related="model_id.model", string="Source Model Name")
+    domain = fields.Char(
+        string="Filter",
+        default="[]",
+        help="Records of the source model that count, as an Odoo domain.",
+    )
+    date_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Date Field",
+        ondelete="set null",
+        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), ('store', '=', True)]",
+        help="The date that places a record in a period.",
+    )
+    user_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Salesperson Field",
+        ondelete="set null",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'res.users'),"
+        " ('store', '=', True)]",
+        help="The field that attributes a record to a salesperson.",
+    )
+    field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Measured Field",
+        ondelete="set null",
+        domain="[('model_id', '=', model_id), ('ttype', 'in', ('integer', 'float', 'monetary')),"
+        " ('store', '=', True)]",
+        help="Numeric field summed or averaged.",
+    )
+    average_of = fields.Selection(
+        [("field", "A numeric field"), ("duration", "Time between two dates")],
+        default="field",
+    )
+    duration_start_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="From Date",
+        ondelete="set null",
+        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), ('store', '=', True)]",
+    )
+    duration_end_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="To Date",
+        ondelete="set null",
+        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), ('store', '=', True)]",
+    )
+    duration_unit = fields.Selection([("hours", "Hours"), ("days", "Days")], default="days")
+
+    # composed measures
+    numerator_id = fields.Many2one(
+        "crm.kpi.definition",
+        string="Numerator",
+        domain="[('measure_mode', 'in', ('count', 'sum', 'average')), ('id', '!=', id)]",
+        check_company=True,
+    )
+    denominator_id = fields.Many2one(
+        "crm.kpi.definition",
+        string="Denominator",
+        domain="[('measure_mode', 'in', ('count', 'sum', 'average')), ('id', '!=', id)]",
+        check_company=True,
+    )
+    growth_base_id = fields.Many2one(
+        "crm.kpi.definition",
+        string="Measure Compared",
+        domain="[('measure_mode', 'in', ('count', 'sum', 'average')), ('id', '!=', id)]",
+        check_company=True,
+    )
+    growth_compare = fields.Selection(
+        [("previous", "Previous period"), ("last_year", "Same period last year")],
+        string="Compared With",
+        default="previous",
+    )
+
+    # manual / deduction
+    max_points = fields.Float(
+        default=100.0, help="Manual: the most points a reviewer can give. Deduction: the starting points."
+    )
+    penalty = fields.Float(
+        string="Penalty per Occurrence",
+        default=0.0,
+        help="Points removed per occurrence (e.g. per day absent; half a day counts as a day).",
+    )
+
+    _max_points_positive = models.Constraint(
+        "CHECK(max_points > 0)",
+        "The maximum points of a KPI must be greater than zero.",
+    )
+    _penalty_positive = models.Constraint(
+        "CHECK(penalty >= 0)",
+        "The penalty per occurrence cannot be negative.",
+    )
+
+    @api.constrains(
+        "measure_mode",
+        "model_id",
+        "domain",
+        "date_field_id",
+        "user_field_id",
+        "field_id",
+        "average_of",
+        "duration_start_field_id",
+        "duration_end_field_id",
+    )
+    def _check_source(self):
+        for kpi in self.filtered(lambda k: k.measure_mode in SOURCE_MODES):
+            if not kpi.model_id:
+                raise ValidationError(
+                    _("KPI “%(kpi)s”: choose the Source Model whose records are measured.", kpi=kpi.name)
+                )
+            if kpi.model_name not in self.env:
+                raise ValidationError(
+                    _(
+                        "KPI “%(kpi)s”: the Source Model %(model)s is not installed.",
+                        kpi=kpi.name,
+                        model=kpi.model_name,
+                    )
+                )
+            kpi._check_field(kpi.date_field_id, _("Date Field"), DATE_TTYPES)
+            kpi._check_field(kpi.user_field_id, _("Salesperson Field"), ("many2one",))
+            if kpi.user_field_id.relation != "res.users":
+                raise ValidationError(
+                    _(
+                        "KPI “%(kpi)s”: the Salesperson Field must point to users, %(field)s does not.",
+                        kpi=kpi.name,
+                        field=kpi.user_field_id.name,
+                    )
+                )
+            if kpi.measure_mode == "sum" or (kpi.measure_mode == "average" and kpi.average_of == "field"):
+                kpi._check_field(kpi.field_id, _("Measured Field"), NUMERIC_TTYPES)
+            if kpi.measure_mode == "average" and kpi.average_of == "duration":
+                kpi._check_field(kpi.duration_start_field_id, _("From Date"), DATE_TTYPES)
+                kpi._check_field(kpi.duration_end_field_id, _("To Date"), DATE_TTYPES)
+            kpi._get_domain()
+
+    @api.constrains("measure_mode", "numerator_id", "denominator_id", "growth_base_id")
+    def _check_composition(self):
+        for kpi in self:
+            if kpi.measure_mode == "ratio":
+                if not (kpi.numerator_id and kpi.denominator_id):
+                    raise ValidationError(
+                        _("KPI “%(kpi)s”: a ratio needs a Numerator and a Denominator.", kpi=kpi.name)
+                    )
+                parts = kpi.numerator_id | kpi.denominator_id
+            elif kpi.measure_mode == "growth":
+                if not kpi.growth_base_id:
+                    raise ValidationError(
+                        _("KPI “%(kpi)s”: a growth rate needs the Measure Compared.", kpi=kpi.name)
+                    )
+                parts = kpi.growth_base_id
+            else:
+                continue
+            if kpi in parts or any(part.measure_mode not in SOURCE_MODES for part in parts):
+                raise ValidationError(
+                    _(
+                        "KPI “%(kpi)s”: the measures it is built from must be counts, sums or averages.",
+                        kpi=kpi.name,
+                    )
+                )
+
+    def _check_field(self, field, label, ttypes):
+        self.ensure_one()
+        if not field:
+            raise ValidationError(_("KPI “%(kpi)s”: the %(label)s is required.", kpi=self.name, label=label))
+        model_field = self.env[self.model_name]._fields.get(field.name)
+        if field.model_id != self.model_id or not model_field:
+            raise ValidationError(
+                _(
+                    "KPI “%(kpi)s”: the %(label)s %(field)s does not exist on %(model)s.",
+                    kpi=self.name,
+                    label=label,
+                    field=field.name,
+                    model=self.model_name,
+                )
+            )
+        if field.ttype not in ttypes or not model_field.store:
+            raise ValidationError(
+                _(
+                    "KPI “%(kpi)s”: the %(label)s %(field)s must be a stored field of type %(types)s.",
+                    kpi=self.name,
+                    label=label,
+                    field=field.field_description,
+                    types=", ".join(ttypes),
+                )
+            )
+
+    @api.onchange("model_id")
+    def _onchange_model_id(self):
+        """Offer the conventional fields of the new source model."""
+        if not self.model_id:
+            return
+        fields_model = self.env["ir.model.fields"]
+        self.user_field_id = fields_model._get(self.model_id.model, "user_id")
+        self.date_field_id = fields_model._get(self.model_id.model, "create_date")
+        self.field_id = self.duration_start_field_id = self.duration_end_field_id = False
+        self.domain = "[]"
+
+    def _get_domain(self):
+        """The definition's filter as a Domain, validated against its source model."""
+        self.ensure_one()
+        try:
+            domain = Domain(safe_eval(self.domain or "[]", {"uid": self.env.uid, "user": self.env.user}))
+            domain.validate(self.env[self.model_name])
+        except Exception as exc:
+            raise ValidationError(
+                _(
+                    "KPI “%(kpi)s”: the Filter is not a valid domain on %(model)s: %(error)s",
+                    kpi=self.name,
+                    model=self.model_name,
+                    error=exc,
+                )
+            ) from exc
+        return domain
+
+    # ------------------------------------------------------------------
+    # measurement
+    # ------------------------------------------------------------------
+
+    def _span_domain(self, date_from, date_to, tz, user_ids):
+        """Filter + date span + salespeople, in the source model's terms."""
+        self.ensure_one()
+        date_fname = self.date_field_id.name
+        if self.date_field_id.ttype == "datetime":
+            start, stop = map(fields.Datetime.to_string, _utc_bounds(date_from, date_to, tz))
+        else:
+            start, stop = map(fields.Date.to_string, (date_from, date_to + timedelta(days=1)))
+        return (
+            self._get_domain()
+            & Domain(date_fname, ">=", start)
+            & Domain(date_fname, "<", stop)
+            & Domain(self.user_field_id.name, "in", list(user_ids))
+        )
+
+    def _measure(self, date_from, date_to, tz, user_ids, cache=None):
+        """Return ``{user_id: value}`` of this KPI over [date_from, date_to] for ``user_ids``.
+
+        Users without records get 0 for counts and sums, and no entry (no data) for averages,
+        ratios with a zero denominator and growths with nothing to compare with. ``cache``
+        shares the measures of a computation run between KPIs built on the same parts.
+        """
+        self.ensure_one()
+        cache = {} if cache is None else cache
+        key = (self.id, date_from, date_to, tz, tuple(sorted(user_ids)))
+        if key in cache:
+            return cache[key]
+        if self.measure_mode in SOURCE_MODES:
+            values = self._measure_source(date_from, date_to, tz, user_ids)
+        elif self.measure_mode == "ratio":
+            numerators = self.numerator_id._measure(date_from, date_to, tz, user_ids, cache)
+            denominators = self.denominator_id._measure(date_from, date_to, tz, user_ids, cache)
+            values = {
+                uid: 100.0 * numerators.get(uid, 0.0) / denominator
+                for uid, denominator in denominators.items()
+                if denominator
+            }
+        elif self.measure_mode == "growth":
+            before_from, before_to = self._compared_span(date_from, date_to)
+            current = self.growth_base_id._measure(date_from, date_to, tz, user_ids, cache)
+            before = self.growth_base_id._measure(before_from, before_to, tz, user_ids, cache)
+            values = {
+                uid: 100.0 * (current.get(uid, 0.0) - base) / abs(base)
+                for uid, base in before.items()
+                if base
+            }
+        else:
+            values = {}
+        cache[key] = values
+        return values
+
+    def _measure_source(self, date_from, date_to, tz, user_ids):
+        """One grouped query over the source model for every salesperson at once."""
+        if not user_ids:
+            return {}
+        model = self.env[self.model_name].sudo()
+        user_fname = self.user_field_id.name
+        domain = self._span_domain(date_from, date_to, tz, user_ids)
+        if self.measure_mode == "average" and self.average_of == "duration":
+            return self._measure_duration(model, domain)
+        aggregate = {
+            "count": "__count",
+            "sum": f"{self.field_id.name}:sum",
+            "average": f"{self.field_id.name}:avg",
+        }[self.measure_mode]
+        values = {user.id: value for user, value in model._read_group(domain, [user_fname], [aggregate])}
+        if self.measure_mode != "average":
+            values = {uid: float(value or 0.0) for uid, value in values.items()}
+            values.update({uid: 0.0 for uid in user_ids if uid not in values})
+        return {uid: float(value) for uid, value in values.items() if value is not None}
+
+    def _measure_duration(self, model, domain):
+        """Average time between two date fields per salesperson, in hours or days."""
+        query = model._search(domain)
+        user_sql = model._field_to_sql(model._table, self.user_field_id.name, query)
+        start_sql = model._field_to_sql(model._table, self.duration_start_field_id.name, query)
+        end_sql = model._field_to_sql(model._table, self.duration_end_field_id.name, query)
+        seconds = SQL(
+            "EXTRACT(EPOCH FROM (%s::timestamp - %s::timestamp))",
+            end_sql,
+            start_sql,
+        )
+        per_unit = 3600.0 if self.duration_unit == "hours" else 86400.0
+        query.add_where(SQL("%s IS NOT NULL AND %s IS NOT NULL", start_sql, end_sql))
+        query.groupby = user_sql
+        rows = self.env.execute_query(query.select(user_sql, SQL("AVG(%s) / %s", seconds, per_unit)))
+        return {uid: float(value) for uid, value in rows if value is not None}
+
+    def _compared_span(self, date_from, date_to):
+        """The span a growth compares with: the previous span of the same length, or last year."""
+        self.ensure_one()
+        if self.growth_compare == "last_year":
+            return date_from - relativedelta(years=1), date_to - relativedelta(years=1)
+        next_day = date_to + timedelta(days=1)
+        if date_from.day == 1 and next_day.day == 1:
+            months = (next_day.year - date_from.year) * 12 + next_day.month - date_from.month
+            return date_from - relativedelta(months=months), date_from - timedelta(days=1)
+        length = next_day - date_from
+        return date_from - length, date_from - timedelta(days=1)
+
+    def _records_domain(self, date_from, date_to, tz, user_ids):
+        """Domain of the records counted for these salespeople (the drill-down)."""
+        self.ensure_one()
+        if self.measure_mode == "ratio":
+            return self.numerator_id._records_domain(date_from, date_to, tz, user_ids)
+        if self.measure_mode == "growth":
+            return self.growth_base_id._records_domain(date_from, date_to, tz, user_ids)
+        if self.measure_mode not in SOURCE_MODES:
+            raise UserError(
+                _("KPI “%(kpi)s” is entered by a reviewer; there are no records behind it.", kpi=self.name)
+            )
+        if not self.model_name or self.model_name not in self.env:
+            raise UserError(_("KPI “%(kpi)s”: its Source Model is not installed anymore.", kpi=self.name))
+        return self._span_domain(date_from, date_to, tz, user_ids)
+
+    def _action_open_records(self, date_from, date_to, tz, user_ids, title):
+        """Window action on exactly the records measured (same domain as the computation)."""
+        self.ensure_one()
+        kpi = self
+        if self.measure_mode == "ratio":
+            kpi = self.numerator_id
+        elif self.measure_mode == "growth":
+            kpi = self.growth_base_id
+        domain = kpi._records_domain(date_from, date_to, tz, user_ids)
+        return {
+            "type": "ir.actions.act_window",
+            "name": title,
+            "res_model": kpi.model_name,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": list(domain),
+            "context": {"create": False},
+            "target": "current",
+        }
+
+
+def _utc_bounds(date_from, date_to, tz):
+    """Naive UTC datetimes of local midnight at date_from and after date_to in ``tz``."""
+    zone = pytz.timezone(tz or "UTC")
+    start = zone.localize(datetime.combine(date_from, time.min)).astimezone(pytz.utc)
+    stop = zone.localize(datetime.combine(date_to + timedelta(days=1), time.min)).astimezone(pytz.utc)
+    return start.replace(tzinfo=None), stop.replace(tzinfo=None)

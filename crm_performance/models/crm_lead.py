@@ -1,0 +1,33 @@
+from odoo import api, fields, models
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    team_user_id = fields.Many2one(
+        related="team_id.user_id",
+        store=True,
+        index="btree_not_null",
+        string="Team Leader",
+        help="Attributes the lead to the team leader (area manager) for team KPIs.",
+    )
+    first_followup_date = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="When the first activity on this lead was marked as done (follow-up timeliness KPI).",
+    )
+    first_followup_hours = fields.Float(
+        compute="_compute_first_followup_hours",
+        store=True,
+        aggregator="avg",
+        help="Hours from the lead's creation to its first follow-up.",
+    )
+
+    @api.depends("first_followup_date", "create_date")
+    def _compute_first_followup_hours(self):
+        for lead in self:
+            if lead.first_followup_date and lead.create_date:
+                delta = lead.first_followup_date - lead.create_date
+                lead.first_followup_hours = max(delta.total_seconds() / 3600.0, 0.0)
+            else:
+                lead.first_followup_hours = 0.0

@@ -1,0 +1,126 @@
+from datetime import date, datetime
+
+from odoo.tests import tagged
+
+from .common import PerformanceCase
+
+
+@tagged("post_install", "-at_install")
+class TestCompute(PerformanceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        k = cls.kpi
+        cls.plan = cls._plan(
+            [
+                (k["won_revenue"], 40, {"default_target": 50000, "is_completion_line": True}),
+                (k["conversion_rate"], 20, {"default_target": 50, "floor": 50}),
+                (k["days_to_close"], 10, {"default_target": 12, "cap": 150}),
+                (k["attendance"], 20, {}),
+                (k["weekly_reports"], 10, {"max_points": 10}),
+            ]
+        )
+        cls.appraisals = cls.env["crm.appraisal"]._generate(cls.march)
+        cls.alice_m = cls.appraisals.filtered(lambda a: a.employee_id == cls.emp_alice)
+        cls.bob_m = cls.appraisals.filtered(lambda a: a.employee_id == cls.emp_bob)
+
+    def test_generated_once_per_employee(self):
+        self.assertEqual(self.appraisals.employee_id, self.emp_alice | self.emp_bob)
+        self.assertEqual(len(self.alice_m.line_ids), 5)
+        self.assertFalse(self.env["crm.appraisal"]._generate(self.march), "a second run creates nothing")
+        self.assertEqual(self.alice_m.team_id, self.team)
+        self.assertEqual(self.alice_m.manager_id, self.emp_carol)
+
+    def test_measured_lines(self):
+        """Actual, target, achievement and score of every measured line, by hand."""
+        k = self.kpi
+        revenue = self.line_of(self.alice_m, k["won_revenue"])
+        self.assertEqual((revenue.actual, revenue.target), (40000, 50000))
+        self.assertAlmostEqual(revenue.achievement, 80.0)
+        self.assertAlmostEqual(revenue.score, 80.0)
+        self.assertAlmostEqual(revenue.weighted_score, 32.0)
+        conversion = self.line_of(self.alice_m, k["conversion_rate"])
+        self.assertAlmostEqual(conversion.actual, 200 / 3)  # 2 won of 3 closed
+        self.assertEqual(conversion.achievement, 133.33, "stored with 2 decimals")
+        self.assertAlmostEqual(conversion.score, 120.0, msg="capped at 120 %")
+        days = self.line_of(self.alice_m, k["days_to_close"])
+        self.assertAlmostEqual(days.actual, 11.5)  # (13 + 10) / 2
+        self.assertEqual(days.score, 104.35, "lower is better: 100 x target / actual = 100 x 12 / 11.5")
+        bob_conversion = self.line_of(self.bob_m, k["conversion_rate"])
+        self.assertAlmostEqual(bob_conversion.actual, 25.0)
+        self.assertAlmostEqual(bob_conversion.score, 50.0, msg="exactly at the 50 % floor still scores")
+
+    def test_totals_grade_completion_rank(self):
+        k = self.kpi
+        self.line_of(self.alice_m, k["attendance"]).occurrences = 1.5  # counts as 2 days: 100 - 8
+        self.line_of(self.alice_m, k["weekly_reports"]).manual_points = 8
+        # 32 + 24 + 10 x (12 / 11.5) + 20 x 92 % + 10 x 8 / 10, the sum of the weighted scores shown
+        self.assertEqual(self.line_of(self.alice_m, k["days_to_close"]).weighted_score, 10.43)
+        self.assertAlmostEqual(self.alice_m.total_score, 32 + 24 + 10.43 + 18.4 + 8, places=6)
+        self.assertEqual(self.alice_m.grade, "A")
+        self.assertAlmostEqual(self.alice_m.completion_rate, 80.0)
+        # Bob: 40 x 10 % + 20 x 50 % + 10 x 120 % + 20 x 100 % + 0 = 46
+        self.assertAlmostEqual(self.bob_m.total_score, 46.0)
+        self.assertEqual(self.bob_m.grade, "D")
+        self.assertAlmostEqual(self.bob_m.completion_rate, 10.0)
+        self.assertEqual((self.alice_m.rank, self.bob_m.rank, self.bob_m.rank_count), (1, 2, 2))
+
+    def test_employee_target_overrides_default(self):
+        self.env["crm.kpi.target"].create(
+            {
+                "kpi_id": self.kpi["won_revenue"].id,
+                "period_id": self.march.id,
+                "employee_id": self.emp_bob.id,
+                "value": 4000,
+            }
+        )
+        self.bob_m.action_compute()
+        revenue = self.line_of(self.bob_m, self.kpi["won_revenue"])
+        self.assertEqual(revenue.target, 4000)
+        self.assertAlmostEqual(revenue.achievement, 125.0)
+        self.assertAlmostEqual(revenue.score, 120.0)
+        self.assertAlmostEqual(self.bob_m.completion_rate, 125.0, msg="completion is not capped")
+
+    def test_drill_down_opens_the_counted_records(self):
+        action = self.line_of(self.alice_m, self.kpi["won_revenue"]).action_open_records()
+        leads = self.env["crm.lead"].search(action["domain"])
+        self.assertEqual(sorted(leads.mapped("expected_revenue")), [10000, 30000])
+        action = self.line_of(self.bob_m, self.kpi["conversion_rate"]).action_open_records()
+        self.assertEqual(len(self.env["crm.lead"].search(action["domain"])), 1, "the numerator: won deals")
+
+    def test_no_target_and_no_data(self):
+        self.line_of(self.alice_m, self.kpi["won_revenue"]).plan_line_id.default_target = 0
+        self.alice_m.action_compute()
+        revenue = self.line_of(self.alice_m, self.kpi["won_revenue"])
+        self.assertEqual((revenue.score, revenue.note), (0.0, "No target"))
+
+    def test_datetime_boundaries_follow_company_timezone(self):
+        """A deal won at 17:00 UTC on 28 Feb is 1 March 01:00 in Shanghai."""
+        self._won(self.bob, 700, datetime(2025, 2, 1), datetime(2025, 2, 28, 17, 0))
+        self.bob_m.action_compute()
+        self.assertEqual(self.line_of(self.bob_m, self.kpi["won_revenue"]).actual, 5000)
+        self.company.partner_id.tz = "Asia/Shanghai"
+        self.bob_m.action_compute()
+        self.assertEqual(self.line_of(self.bob_m, self.kpi["won_revenue"]).actual, 5700)
+
+    def test_query_count_does_not_grow_with_employees(self):
+        """One grouped query per KPI: 2 or 6 employees cost the same number of queries."""
+        counts = []
+        for extra in (0, 4):
+            users = [
+                self.env["res.users"].create({"name": f"Rep {extra}-{i}", "login": f"rep{extra}{i}"})
+                for i in range(extra)
+            ]
+            employees = self.env["hr.employee"].create([{"name": u.name, "user_id": u.id} for u in users])
+            period = self.env["crm.appraisal.period"].create(
+                {"period_type": "month", "date_from": date(2025, 5 + extra, 1)}
+            )
+            self.plan.employee_ids |= employees
+            appraisals = self.env["crm.appraisal"]._generate(period)
+            self.assertEqual(len(appraisals), 2 + extra)
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            appraisals._compute_scores()
+            self.env.flush_all()
+            counts.append(self.env.cr.sql_log_count - start)
+        self.assertEqual(counts[0], counts[1])
