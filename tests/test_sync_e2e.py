@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from crm_performance_sync.cli import main
 from crm_performance_sync.config import Connection
+from crm_performance_sync.errors import OdooDataError
 from crm_performance_sync.transport import connect
 
 from .conftest import drop_server, make_api_key, start_server
@@ -21,52 +22,78 @@ STAFF = [
     ("B1012", "Gina Park", "Sales South", "Team South", {"2026-10": ("approved", 66.0, "C", 88.0)}),
     ("", "Hugo Nobadge", "Sales South", "Team South", {"2026-12": ("approved", 75.0, "B", 90.0)}),
 ]  # fmt: skip
-PERIODS = {"2026-10": ("2026-10-01", "2026-10-31"), "2026-11": ("2026-11-01", "2026-11-30"),
-           "2026-12": ("2026-12-01", "2026-12-31")}  # fmt: skip
+PERIODS = ("2026-10-01", "2026-11-01", "2026-12-01")
+# the workflow steps (as admin, who holds every crm_performance group) that reach each state
+STEPS = {
+    "draft": [],
+    "reviewed": ["action_submit", "action_consolidate", "action_first_review"],
+    "approved": ["action_submit", "action_consolidate", "action_first_review", "action_approve"],
+    "locked": ["action_submit", "action_consolidate", "action_first_review", "action_approve", "action_lock"],
+}
 
 
 def admin_client(server):
     key = make_api_key(server, "admin")
-    return connect(Connection(server.url, server.db, "admin", key, "json2")), key
+    return connect(Connection(server.url, server.db, "admin", key, "json2"))
 
 
 def create(client, model, values):
     return client.call(model, "create", vals_list=[values])[0]
 
 
+def xmlid(client, module, name):
+    domain = [("module", "=", module), ("name", "=", name)]
+    return client.search_read("ir.model.data", domain, ["res_id"])[0]["res_id"]
+
+
+def make_user(client, login, groups):
+    group_ids = [xmlid(client, *group.split(".")) for group in groups]
+    return create(client, "res.users", {"name": login, "login": login, "group_ids": [(6, 0, group_ids)]})
+
+
+def appraise(client, employee, period, plan, team, state, score, grade, completion):
+    """An appraisal in ``state`` with the given scores, taken through the workflow buttons where
+    the model has them: the scores are written after the submission (which recomputes them from
+    CRM data) and before the approval freezes them."""
+    appraisal = create(client, "crm.appraisal", {"employee_id": employee, "period_id": period,
+                                                 "plan_id": plan, "team_id": team})  # fmt: skip
+    scores = {"total_score": score, "grade": grade, "completion_rate": completion}
+    client.call("crm.appraisal", "write", ids=[appraisal], vals=scores)
+    try:
+        for step in STEPS[state]:
+            client.call("crm.appraisal", step, ids=[appraisal])
+            if step == "action_submit":
+                client.call("crm.appraisal", "write", ids=[appraisal], vals=scores)
+    except OdooDataError:  # a model without the workflow buttons yet: the state is a plain field
+        client.call("crm.appraisal", "write", ids=[appraisal], vals={"state": state})
+
+
 def build_org(server):
-    """The STAFF above in Odoo; returns the admin API key."""
-    client, key = admin_client(server)
+    """The STAFF above in Odoo; returns the API key of an HR user (Performance: HR)."""
+    client = admin_client(server)
     periods = {
-        name: create(client, "crm.appraisal.period",
-                     {"name": name, "code": name, "date_from": start, "date_to": end, "period_type": "month"})
-        for name, (start, end) in PERIODS.items()
-    }  # fmt: skip
-    plan = create(client, "crm.appraisal.plan", {"name": "Salesperson"})
+        start[:7]: create(client, "crm.appraisal.period", {"date_from": start, "period_type": "month"})
+        for start in PERIODS
+    }
+    plan = client.search_read("crm.appraisal.plan", [], ["id"], limit=1, order="id")[0]["id"]
     departments, teams = {}, {}
     for identifier, name, department, team, appraisals in STAFF:
         departments.setdefault(department, create(client, "hr.department", {"name": department}))
         teams.setdefault(team, create(client, "crm.team", {"name": team}))
+        user = make_user(client, name.split()[0].lower(), ["crm_performance.crm_performance_group_user"])
         employee = create(
             client,
             "hr.employee",
-            {"name": name, "barcode": identifier or False, "identification_id": f"ID-{name.split()[0]}",
-             "department_id": departments[department]},
+            {"name": name, "user_id": user, "barcode": identifier or False,
+             "identification_id": f"ID-{name.split()[0]}", "department_id": departments[department]},
         )  # fmt: skip
-        for period, (state, score, grade, completion) in appraisals.items():
-            appraisal = create(
-                client,
-                "crm.appraisal",
-                {"employee_id": employee, "period_id": periods[period], "plan_id": plan,
-                 "department_id": departments[department], "team_id": teams[team]},
-            )  # fmt: skip
-            client.call(
-                "crm.appraisal",
-                "write",
-                ids=[appraisal],
-                vals={"state": state, "total_score": score, "grade": grade, "completion_rate": completion},
-            )
-    return key
+        for period, values in appraisals.items():
+            appraise(client, employee, periods[period], plan, teams[team], *values)
+    # Employees / Officer too: crm.appraisal.employee_barcode inherits the hr.group_hr_user
+    # restriction of hr.employee.barcode
+    make_user(client, "hr_payroll", ["hr.group_hr_user", "crm_performance.crm_performance_group_hr"])
+    make_user(client, "clerk", ["base.group_user"])
+    return make_api_key(server, "hr_payroll")
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +110,7 @@ def run(monkeypatch, capsys, tmp_path, org_server):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
     monkeypatch.setenv("CRM_PERF_URL", org_server.url)
     monkeypatch.setenv("CRM_PERF_DB", org_server.db)
-    monkeypatch.setenv("CRM_PERF_LOGIN", "admin")
+    monkeypatch.setenv("CRM_PERF_LOGIN", "hr_payroll")
     monkeypatch.setenv("CRM_PERF_API_KEY", org_server.api_key)
 
     def invoke(*argv, transport_factory=connect):
@@ -209,7 +236,7 @@ def test_new_workbook_and_csv(run, tmp_path):
     table = pd.read_csv(csv_path, encoding="utf-8-sig", keep_default_na=False)
     assert table.to_dict("records") == [
         {"identifier": "B1012", "employee": "Gina Park", "department": "Sales South", "team": "Team South",
-         "period": "2026-10", "score": 66.0, "grade": "C", "completion": 88.0, "rank": 0,
+         "period": "2026-10", "score": 66.0, "grade": "C", "completion": 88.0, "rank": 1,
          "base_pay": "", "completion_pay": "", "daily_pay": "", "bonus": "", "monthly_pay": "",
          "status": "added", "pay_note": "no pay base in the row: scores written, pay left empty"},
     ]  # fmt: skip
@@ -260,12 +287,24 @@ def test_odoo_data_problems(run, payroll_xlsx, argv, message):
 
 
 @pytest.mark.parametrize("transport", ["jsonrpc", "json2"])
+def test_user_without_performance_rights(run, monkeypatch, org_server, payroll_xlsx, transport):
+    before = payroll_xlsx.read_bytes()
+    monkeypatch.setenv("CRM_PERF_LOGIN", "clerk")
+    monkeypatch.setenv("CRM_PERF_API_KEY", make_api_key(org_server, "clerk"))
+    status, out, err = run("2026-10", payroll_xlsx, "--transport", transport)
+    assert (status, out) == (4, "")
+    assert err.startswith("crm-performance-sync: error: Odoo refused access for clerk: ")
+    assert err.endswith("The sync needs a user in the Performance / HR group.\n")
+    assert payroll_xlsx.read_bytes() == before
+
+
+@pytest.mark.parametrize("transport", ["jsonrpc", "json2"])
 def test_server_stopped_mid_run_writes_nothing(monkeypatch, capsys, payroll_xlsx, transport):
     server = start_server()
     try:
         key = build_org(server)
         for variable, value in {"CRM_PERF_URL": server.url, "CRM_PERF_DB": server.db,
-                                "CRM_PERF_LOGIN": "admin", "CRM_PERF_API_KEY": key}.items():  # fmt: skip
+                                "CRM_PERF_LOGIN": "hr_payroll", "CRM_PERF_API_KEY": key}.items():  # fmt: skip
             monkeypatch.setenv(variable, value)
 
         def stop_after_first_page(connection):

@@ -10,8 +10,6 @@ from .errors import OdooDataError
 APPROVED = ("approved", "locked")
 APPRAISAL_FIELDS = [
     "employee_id",
-    "employee_barcode",
-    "employee_identification",
     "period_id",
     "department_id",
     "team_id",
@@ -153,12 +151,14 @@ def pull_appraisals(transport, period, pull, id_field, stream=None):
     total = transport.search_count("crm.appraisal", domain)
     if not total:
         raise _no_approved(transport, period, scope)
+    # only the identifier asked for: badge IDs may be readable by fewer users than the rest
+    fields = APPRAISAL_FIELDS + [IDENTIFIER_FIELDS[id_field][0]] * (id_field in IDENTIFIER_FIELDS)
     progress = Progress(total, stream)
     records = []
     try:
         for offset in range(0, total, pull.page_size):
             page = transport.search_read(
-                "crm.appraisal", domain, APPRAISAL_FIELDS, offset=offset, limit=pull.page_size, order="id"
+                "crm.appraisal", domain, fields, offset=offset, limit=pull.page_size, order="id"
             )
             records.extend(page)
             progress.update(len(page))
