@@ -90,12 +90,12 @@ def test_environment_alone_is_enough(tmp_path):
         "CRM_PERF_LOGIN": "hr",
         "CRM_PERF_API_KEY": "k",
     }
-    settings = load_settings(None, environ=environ)
+    settings = load_settings(None, environ=environ | {"XDG_CONFIG_HOME": "/nonexistent"})
     assert require_connection(settings).url == "http://127.0.0.1:8069"
 
 
 def test_missing_connection_settings_are_named():
-    settings = load_settings(tmp_config_absent(), environ={"CRM_PERF_URL": "http://x"})
+    settings = load_settings(None, environ={"CRM_PERF_URL": "http://x", "XDG_CONFIG_HOME": "/nonexistent"})
     with pytest.raises(ConfigError) as error:
         require_connection(settings)
     assert str(error.value) == (
@@ -103,10 +103,6 @@ def test_missing_connection_settings_are_named():
         "login ([odoo] login in the config file or CRM_PERF_LOGIN); "
         "api_key ([odoo] api_key in the config file or CRM_PERF_API_KEY)"
     )
-
-
-def tmp_config_absent():
-    return None
 
 
 @pytest.mark.parametrize(
