@@ -333,3 +333,20 @@ def test_server_stopped_mid_run_writes_nothing(monkeypatch, capsys, payroll_xlsx
         assert sorted(path.name for path in payroll_xlsx.parent.iterdir()) == ["payroll.xlsx"]
     finally:
         drop_server(server)
+
+
+def test_config_file_with_own_pay_rule(run, monkeypatch, org_server, payroll_xlsx, tmp_path):
+    for variable in ("CRM_PERF_URL", "CRM_PERF_DB", "CRM_PERF_LOGIN", "CRM_PERF_API_KEY"):
+        monkeypatch.delenv(variable)
+    config = tmp_path / "sync.ini"
+    config.write_text(
+        f"[odoo]\nurl = {org_server.url}\ndatabase = {org_server.db}\nlogin = hr_payroll\n"
+        f"api_key = {org_server.api_key}\ntransport = json2\n\n[pay]\nbonus_rate = 0.2\n",
+        encoding="utf-8",
+    )
+    config.chmod(0o600)
+    status, out, err = run("2026-10", payroll_xlsx, "--config", config, "--dry-run")
+    assert status == 0, err
+    # Alice: 10000 x 20 % x 12 % = 240.00, monthly 5000 + 3920 + 1327.50 + 240 = 10487.50
+    assert "    Over-plan bonus: (empty) → 240.0\n    Monthly pay: (empty) → 10487.5\n" in out
+    assert "(json2)" in out.splitlines()[0]

@@ -150,8 +150,10 @@ def run(args, settings, out, err, transport_factory=connect):
     if args.workbook is None and args.csv is None:
         raise ConfigError("give a workbook to update (or --new to create one), or --csv PATH")
     book, layout, values = _open_sheet(args, settings)
-    if not args.dry_run and args.workbook is not None:
-        wb.check_writable(args.workbook)
+    if not args.dry_run:  # refuse before reading Odoo, and before writing either file
+        for path in (args.workbook, args.csv):
+            if path is not None:
+                wb.check_writable(path)
     transport = transport_factory(require_connection(settings))
     frame = pull_appraisals(transport, args.period, settings.pull, settings.sheet.id_field, err)
     print(
