@@ -11,4 +11,6 @@ from . import (
     crm_lead,
     crm_team_member,
     mail_activity,
+    res_company,
+    res_config_settings,
 )
