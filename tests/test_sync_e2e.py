@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 from crm_performance_sync.cli import main
 from crm_performance_sync.config import Connection
-from crm_performance_sync.errors import OdooDataError
 from crm_performance_sync.transport import connect
 
 from .conftest import drop_server, make_api_key, start_server
@@ -52,20 +51,18 @@ def make_user(client, login, groups):
 
 
 def appraise(client, employee, period, plan, team, state, score, grade, completion):
-    """An appraisal in ``state`` with the given scores, taken through the workflow buttons where
-    the model has them: the scores are written after the submission (which recomputes them from
-    CRM data) and before the approval freezes them."""
+    """An appraisal taken through the workflow buttons to ``state``, with the given scores: they
+    are written after the submission (which recomputes them from CRM data) and before the
+    approval freezes them."""
     appraisal = create(client, "crm.appraisal", {"employee_id": employee, "period_id": period,
                                                  "plan_id": plan, "team_id": team})  # fmt: skip
     scores = {"total_score": score, "grade": grade, "completion_rate": completion}
-    client.call("crm.appraisal", "write", ids=[appraisal], vals=scores)
-    try:
-        for step in STEPS[state]:
-            client.call("crm.appraisal", step, ids=[appraisal])
-            if step == "action_submit":
-                client.call("crm.appraisal", "write", ids=[appraisal], vals=scores)
-    except OdooDataError:  # a model without the workflow buttons yet: the state is a plain field
-        client.call("crm.appraisal", "write", ids=[appraisal], vals={"state": state})
+    if state == "draft":
+        client.call("crm.appraisal", "write", ids=[appraisal], vals=scores)
+    for step in STEPS[state]:
+        client.call("crm.appraisal", step, ids=[appraisal])
+        if step == "action_submit":
+            client.call("crm.appraisal", "write", ids=[appraisal], vals=scores)
 
 
 def build_org(server):
