@@ -1,6 +1,7 @@
 """The workbook side on real .xlsx files: planning, in-place update, new rows, atomic save."""
 
 import os
+import zipfile
 
 import openpyxl
 import pytest
@@ -219,3 +220,21 @@ def test_save_keeps_a_backup(payroll_xlsx, appraisal_frame):
     sync(payroll_xlsx, appraisal_frame(APPRAISALS))
     assert (payroll_xlsx.parent / "payroll.xlsx.bak").read_bytes() == before
     assert sorted(path.name for path in payroll_xlsx.parent.iterdir()) == ["payroll.xlsx", "payroll.xlsx.bak"]
+
+
+def test_pay_base_formulas(payroll_xlsx, appraisal_frame):
+    book = openpyxl.load_workbook(payroll_xlsx)
+    book["Payroll"]["D4"] = "=5000*2"  # openpyxl saves no result: as if never opened in Excel
+    book.save(payroll_xlsx)
+    _book, plan = planned(payroll_xlsx, appraisal_frame(APPRAISALS[:1]))
+    assert plan.rows[0].pay_skipped.startswith("the pay base formula has no saved result: open and save")
+    # the result Excel or LibreOffice saved with the formula is used
+    with zipfile.ZipFile(payroll_xlsx) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet_xml = "xl/worksheets/sheet1.xml"
+    parts[sheet_xml] = parts[sheet_xml].replace(b"<f>5000*2</f><v></v>", b"<f>5000*2</f><v>10000</v>")
+    with zipfile.ZipFile(payroll_xlsx, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    _book, plan = planned(payroll_xlsx, appraisal_frame(APPRAISALS[:1]))
+    assert (plan.rows[0].pay_skipped, plan.rows[0].values["monthly_pay"]) == ("", 10367.5)

@@ -101,8 +101,13 @@ def _comparable(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _pay_base(value):
-    """(Decimal pay base, None) or (None, why the row gets no pay)."""
+def _pay_base(value, formula):
+    """(pay base, None) or (None, why the row gets no pay); ``formula`` is the cell's formula."""
+    if value is None and is_formula(formula):
+        return None, (
+            "the pay base formula has no saved result: open and save the workbook in Excel or "
+            "LibreOffice, then run again; pay left empty"
+        )
     if value is None or value == "":
         return None, "no pay base in the row: scores written, pay left empty"
     if isinstance(value, str):
@@ -234,13 +239,14 @@ class Plan:
 
 
 def _desired(appraisal, pay_base, rule):
+    """The sync's cell values of one row; ``pay_base`` is (saved value, formula or value)."""
     values = {
         "period": appraisal.period,
         "score": round(float(appraisal.score), 2),
         "grade": appraisal.grade or None,
         "completion": round(float(appraisal.completion), 2),
     }
-    base, reason = _pay_base(pay_base)
+    base, reason = _pay_base(*pay_base)
     pay = compute_pay(rule, base, appraisal.score, appraisal.completion) if base is not None else None
     for key in PAY_KEYS:
         values[key] = float(getattr(pay, key)) if pay else None
@@ -258,9 +264,10 @@ def plan(layout, values_sheet, frame, headers, rule, flag_added=True):
         added = row is None
         if added:
             row, next_row = next_row, next_row + 1
-            pay_base = None
+            pay_base = (None, None)
         else:
-            pay_base = values_sheet.cell(row, layout.columns["pay_base"]).value
+            column = layout.columns["pay_base"]
+            pay_base = (values_sheet.cell(row, column).value, sheet.cell(row, column).value)
         values, reason = _desired(appraisal, pay_base, rule)
         if added:
             values.update(
