@@ -114,7 +114,7 @@ def start_server(db=None):
         try:
             if requests.get(f"{server.url}/web/health", timeout=2).status_code == 200:
                 return server
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # still loading, or a busy machine
             pass
         time.sleep(0.3)
     server.stop()
