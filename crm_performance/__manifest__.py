@@ -24,6 +24,9 @@
         "views/res_config_settings_views.xml",
         "views/crm_performance_menus.xml",
     ],
+    "demo": [
+        "demo/crm_performance_demo.xml",
+    ],
     "installable": True,
     "application": True,
 }

@@ -159,28 +159,6 @@ class CrmAppraisal(models.Model):
         for appraisal in self:
             appraisal.is_own = appraisal.user_id == self.env.user
 
-    @api.constrains("employee_id", "period_id", "plan_id")
-    def _check_unique(self):
-        for appraisal in self:
-            duplicate = self.search_count(
-                [
-                    ("id", "!=", appraisal.id),
-                    ("employee_id", "=", appraisal.employee_id.id),
-                    ("period_id", "=", appraisal.period_id.id),
-                    ("plan_id", "=", appraisal.plan_id.id),
-                ],
-                limit=1,
-            )
-            if duplicate:
-                raise ValidationError(
-                    _(
-                        "%(employee)s already has an appraisal for %(period)s under plan %(plan)s.",
-                        employee=appraisal.employee_id.name,
-                        period=appraisal.period_id.name,
-                        plan=appraisal.plan_id.name,
-                    )
-                )
-
     @api.constrains("employee_id")
     def _check_employee_user(self):
         for appraisal in self:
@@ -195,6 +173,7 @@ class CrmAppraisal(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_not_duplicate(vals_list)
         appraisals = super().create(vals_list)
         appraisals.period_id._check_open()
         return appraisals
@@ -219,6 +198,31 @@ class CrmAppraisal(models.Model):
         if self.filtered(lambda a: a.state != "draft"):
             raise UserError(_("Only draft appraisals can be deleted."))
         return super().unlink()
+
+    @api.model
+    def _check_not_duplicate(self, vals_list):
+        """One appraisal per employee, period and plan: say who, before the unique index does."""
+        keys = [(v.get("employee_id"), v.get("period_id"), v.get("plan_id")) for v in vals_list]
+        existing = self.sudo().search(
+            [
+                ("employee_id", "in", [k[0] for k in keys]),
+                ("period_id", "in", [k[1] for k in keys]),
+                ("plan_id", "in", [k[2] for k in keys]),
+            ]
+        )
+        seen = {(a.employee_id.id, a.period_id.id, a.plan_id.id) for a in existing}
+        for key in keys:
+            if key in seen:
+                employee_id, period_id, plan_id = key
+                raise ValidationError(
+                    _(
+                        "%(employee)s already has an appraisal for %(period)s under plan %(plan)s.",
+                        employee=self.env["hr.employee"].sudo().browse(employee_id).name,
+                        period=self.env["crm.appraisal.period"].sudo().browse(period_id).name,
+                        plan=self.env["crm.appraisal.plan"].sudo().browse(plan_id).name,
+                    )
+                )
+            seen.add(key)
 
     def _check_editable(self):
         """Only draft appraisals of an open period take new scores."""
