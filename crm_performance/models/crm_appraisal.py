@@ -47,8 +47,17 @@ class CrmAppraisal(models.Model):
         "hr.employee", required=True, index=True, check_company=True, ondelete="restrict", tracking=True
     )
     user_id = fields.Many2one(related="employee_id.user_id", store=True, index=True, string="User")
-    employee_barcode = fields.Char(related="employee_id.barcode", string="Badge ID")
-    employee_identification = fields.Char(related="employee_id.identification_id", string="Identification No")
+    # HR pulls these into payroll: readable by HR officers and Performance HR alike
+    employee_barcode = fields.Char(
+        related="employee_id.barcode",
+        string="Badge ID",
+        groups="hr.group_hr_user,crm_performance.crm_performance_group_hr",
+    )
+    employee_identification = fields.Char(
+        related="employee_id.identification_id",
+        string="Identification No",
+        groups="hr.group_hr_user,crm_performance.crm_performance_group_hr",
+    )
     period_id = fields.Many2one(
         "crm.appraisal.period", required=True, index=True, check_company=True, ondelete="restrict"
     )
@@ -248,6 +257,7 @@ class CrmAppraisal(models.Model):
     # ------------------------------------------------------------------
 
     def action_submit(self):
+        self._check_group("manager")
         self.check_access("write")
         self._check_editable()
         self._compute_scores()
