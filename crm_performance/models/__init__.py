@@ -11,4 +11,5 @@ from . import (
     crm_lead,
     crm_team_member,
     mail_activity,
+    res_partner,
 )

@@ -124,17 +124,21 @@ class CrmAppraisal(models.Model):
 
     @api.constrains("employee_id", "period_id", "plan_id")
     def _check_unique(self):
-        for appraisal in self:
-            duplicate = self.search_count(
+        duplicates = {
+            tuple(key)
+            for *key, _count in self._read_group(
                 [
-                    ("id", "!=", appraisal.id),
-                    ("employee_id", "=", appraisal.employee_id.id),
-                    ("period_id", "=", appraisal.period_id.id),
-                    ("plan_id", "=", appraisal.plan_id.id),
+                    ("employee_id", "in", self.employee_id.ids),
+                    ("period_id", "in", self.period_id.ids),
+                    ("plan_id", "in", self.plan_id.ids),
                 ],
-                limit=1,
+                ["employee_id", "period_id", "plan_id"],
+                ["__count"],
+                having=[("__count", ">", 1)],
             )
-            if duplicate:
+        }
+        for appraisal in self:
+            if (appraisal.employee_id, appraisal.period_id, appraisal.plan_id) in duplicates:
                 raise ValidationError(
                     _(
                         "%(employee)s already has an appraisal for %(period)s under plan %(plan)s.",
@@ -242,19 +246,23 @@ class CrmAppraisal(models.Model):
         kpis = lines.kpi_id
         tz = period._tz()
         user_ids = set(self.user_id.ids)
+        kpis._prefetch_measures(period.date_from, period.date_to, tz, user_ids, cache)
         measured = {
             kpi: kpi._measure(period.date_from, period.date_to, tz, user_ids, cache)
             for kpi in kpis
             if kpi.measure_mode not in ("manual", "deduction")
         }
         targets = self.env["crm.kpi.target"].sudo()._lookup(period, kpis, self.employee_id)
+        line_ids, results = [], []
         for appraisal in self:
             uid, employee_id = appraisal.user_id.id, appraisal.employee_id.id
             for line in appraisal.line_ids:
                 kpi = line.kpi_id
                 actual = measured.get(kpi, {}).get(uid)
                 target = targets.get((kpi.id, employee_id), line.plan_line_id.default_target)
-                line.write(line._result_values(actual, target))
+                line_ids.append(line.id)
+                results.append(line._result_values(actual, target))
+        lines.browse(line_ids)._write_results(results)
         self._compute_totals()
 
     def _sync_lines(self):
