@@ -235,14 +235,14 @@ def make_customers(env, rng, salespeople, count, window):
     customers = {}  # user id: [(partner id, name, email, phone, city, is company)]
 
     def rows():
-        for pid in range(first, first + count):
+        dates = sorted(moment(rng, start, end) for _ in range(count))  # ids follow creation, as in life
+        for pid, created in enumerate(dates, start=first):
             user = rng.choice(salespeople).id
             company = rng.random() < 0.5
             name = f"{'Company' if company else 'Customer'} {pid}"
             email = f"contact{pid}@customer{pid}.example.com"
             phone = f"+33 6 {pid % 100:02d} {pid // 100 % 100:02d} {pid // 10000 % 100:02d} 00"
             city = rng.choice(CITIES)
-            created = moment(rng, start, end)
             customers.setdefault(user, []).append((pid, name, email, phone, city, company))
             yield (
                 *(pid, name, name, pid, name if company else None, company, user),
@@ -328,10 +328,10 @@ def make_leads(env, rng, salespeople, customers, count, window):
 
     def rows():
         users = rng.choices(salespeople.ids, weights=weights, k=count)
-        for k, user in enumerate(users):
+        dates = sorted(moment(rng, start, end) for _ in range(count))  # ids follow creation
+        for k, (user, created) in enumerate(zip(users, dates, strict=True)):
             lid = first + k
             team = teams[user]
-            created = moment(rng, start, end)
             kind = "opportunity" if rng.random() < 0.7 else "lead"
             outcome = rng.choices(
                 ("won", "lost", "open"), (0.35, 0.35, 0.3) if kind == "opportunity" else (0, 0.3, 0.7)
@@ -400,7 +400,7 @@ def _email_domain(email):
 
 def make_activities(env, rng, followed, count, window):
     """Done activities: the first follow-up of each lead followed up, then later ones."""
-    lead = env["crm.lead"].search([], limit=1)
+    lead = env["crm.lead"].create({"name": "Template"})  # its follow-up gets stamped: not a bench lead
     activity = env["mail.activity"].create(
         {
             "res_model_id": env["ir.model"]._get_id("crm.lead"),
@@ -413,6 +413,7 @@ def make_activities(env, rng, followed, count, window):
     activity._action_done()
     row = template_row(env, "mail.activity", activity.with_context(active_test=False))
     activity.unlink()
+    lead.unlink()
     types = env["mail.activity.type"].search([("res_model", "in", (False, "crm.lead"))]).ids
     end = datetime.combine(window[1], datetime.min.time())
     first = next_id(env, "mail_activity")
@@ -436,37 +437,18 @@ def make_activities(env, rng, followed, count, window):
         leads = leads[:count]
 
     def rows():
-        aid = first
-        for lid, (user, created, followup, title) in leads:
-            kind = rng.choice(types)
-            yield (
-                aid,
-                lid,
-                title,
-                user,
-                kind,
-                "First follow-up",
-                *(followup.date(),) * 2,
-                created,
-                followup,
-            )
-            aid += 1
+        # (done, created, lead id, user, name, summary), inserted in the order they were done
+        done_list = [
+            (followup, created, lid, user, title, "First follow-up")
+            for lid, (user, created, followup, title) in leads
+        ]
         for _ in range(count - len(leads)):
             lid, (user, _created, followup, title) = rng.choice(leads)
-            done = followup + timedelta(seconds=rng.randrange(45 * 86400))
-            done = min(done, end - timedelta(seconds=1))
-            yield (
-                aid,
-                lid,
-                title,
-                user,
-                rng.choice(types),
-                "Follow-up",
-                *(done.date(),) * 2,
-                followup,
-                done,
-            )
-            aid += 1
+            done = min(followup + timedelta(seconds=rng.randrange(45 * 86400)), end - timedelta(seconds=1))
+            done_list.append((done, followup, lid, user, title, "Follow-up"))
+        done_list.sort()
+        for aid, (done, created, lid, user, title, summary) in enumerate(done_list, start=first):
+            yield (aid, lid, title, user, rng.choice(types), summary, done.date(), done.date(), created, done)
 
     bulk_insert(env, "mail.activity", row, columns, rows())
     if unfollowed:
@@ -497,10 +479,13 @@ def make_meetings(env, rng, salespeople, count, window):
     columns = ("id", "name", "user_id", "start", "stop", "create_date", "write_date")
 
     def rows():
-        for eid in range(first, first + count):
+        events = []
+        for _ in range(count):
             day = start + timedelta(days=rng.randrange(days))
             begin = datetime.combine(day, datetime.min.time()) + timedelta(hours=rng.randint(1, 10))
-            created = begin - timedelta(days=rng.randint(1, 10))
+            events.append((begin - timedelta(days=rng.randint(1, 10)), begin))
+        events.sort()  # ids follow creation
+        for eid, (created, begin) in enumerate(events, start=first):
             user = rng.choice(salespeople).id
             yield (eid, f"Customer visit {eid}", user, begin, begin + timedelta(hours=1), created, created)
 
