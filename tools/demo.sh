@@ -43,7 +43,11 @@ cat <<MSG
 
   crm_performance demo is running:  http://127.0.0.1:$PORT   (database $DB)
   Logins (password = login):
-    admin / admin            administrator
+    admin                    administrator (configures KPIs, plans, targets, periods)
+    vp                       sales VP: consolidates and gives the first review
+    hr                       HR officer: approves, locks, reopens
+    north, south, east       area managers: score manual items and submit their team
+    li.na, zhao.lei, ma.lin  salespeople (and 9 more): My Performance, acknowledge or appeal
 MSG
 [[ "${DEMO_NO_WAIT:-0}" == 1 ]] && exit 0
 echo "  Ctrl-C to stop."
