@@ -39,6 +39,7 @@ def environment(db, commit=False):
     """A superuser environment (time zone UTC) on ``db``; rolled back unless ``commit``."""
     from odoo import api
     from odoo.modules.registry import Registry
+    from odoo.sql_db import close_db
     from odoo.tools import config
 
     config.parse_config(["-c", str(write_conf(db)), "-d", db, "--log-level=warn"])
@@ -52,6 +53,7 @@ def environment(db, commit=False):
                 cr.commit()
             else:
                 cr.rollback()
+    close_db(db)  # no idle connection left: the database can be copied (createdb -T) at once
 
 
 class Stopwatch:
