@@ -13,3 +13,4 @@ from . import mail_activity
 from . import res_company
 from . import res_config_settings
 from . import crm_performance_demo
+from . import res_partner
