@@ -6,9 +6,13 @@ from . import (
     crm_appraisal_plan,
     crm_appraisal_plan_band,
     crm_appraisal_plan_line,
+    crm_appraisal_stat_mixin,
     crm_kpi_definition,
     crm_kpi_target,
     crm_lead,
+    crm_team,
     crm_team_member,
+    hr_employee,
     mail_activity,
+    res_users,
 )

@@ -1,1 +1,6 @@
-from . import test_compute, test_groups
+from . import (
+    test_compute,
+    test_groups,
+    test_my_performance,
+    test_reporting,
+)
