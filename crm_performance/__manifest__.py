@@ -23,6 +23,7 @@
         "views/hr_employee_views.xml",
         "views/res_users_views.xml",
         "views/crm_team_views.xml",
+        "wizards/crm_kpi_target_grid_views.xml",
         "views/crm_performance_menus.xml",
     ],
     "installable": True,

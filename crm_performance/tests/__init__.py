@@ -3,4 +3,5 @@ from . import (
     test_groups,
     test_my_performance,
     test_reporting,
+    test_target_grid,
 )

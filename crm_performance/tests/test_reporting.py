@@ -35,6 +35,15 @@ class TestReporting(AppraisalCase):
         mine = ("crm_performance.crm_appraisal_line_menu_my", "crm_performance.crm_appraisal_menu_my")
         self.assertEqual(self._visible(self.alice, mine + MANAGER_MENUS), set(mine))
         self.assertEqual(self._visible(self.carol, mine + MANAGER_MENUS), set(mine + MANAGER_MENUS))
+        self.assertEqual(
+            self._visible(self.carol, ("crm_performance.crm_kpi_target_grid_menu",)),
+            set(),
+            "targets are set by administrators",
+        )
+        self.assertEqual(
+            self._visible(self.admin, ("crm_performance.crm_kpi_target_grid_menu",)),
+            {"crm_performance.crm_kpi_target_grid_menu"},
+        )
 
     def test_manager_actions_are_restricted(self):
         for xmlid in (
