@@ -24,6 +24,7 @@
         "views/res_users_views.xml",
         "views/crm_team_views.xml",
         "wizards/crm_kpi_target_grid_views.xml",
+        "report/crm_appraisal_report.xml",
         "views/crm_performance_menus.xml",
     ],
     "installable": True,
