@@ -27,6 +27,11 @@
         "report/crm_appraisal_report.xml",
         "views/crm_performance_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_performance/static/src/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": True,
 }

@@ -5,4 +5,5 @@ from . import (
     test_report,
     test_reporting,
     test_target_grid,
+    test_tour,
 )
