@@ -23,10 +23,15 @@ class CrmKpiTargetGrid(models.TransientModel):
         "crm.appraisal.plan", string="Plan", required=True, domain="[('company_id', '=', company_id)]"
     )
     team_id = fields.Many2one(
-        "crm.team", string="Sales Team", help="Only the employees of this team's members."
+        "crm.team",
+        string="Sales Team",
+        domain="[('company_id', 'in', (company_id, False))]",
+        help="Only the employees of this team's members.",
     )
     department_id = fields.Many2one(
-        "hr.department", help="Only the employees of this department and its sub-departments."
+        "hr.department",
+        domain="[('company_id', 'in', (company_id, False))]",
+        help="Only the employees of this department and its sub-departments.",
     )
     # computed as superuser: a performance administrator need not be an HR officer to see who
     # the plan applies to (Odoo 19 checks the read access of a many2many's comodel on write)
