@@ -1,1 +1,4 @@
-from . import models, report, tools, wizards
+from . import models
+from . import report
+from . import tools
+from . import wizards

@@ -7,6 +7,7 @@ module into a fresh database itself.
 """
 
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -113,7 +114,7 @@ def start_server(db=None):
         try:
             if requests.get(f"{server.url}/web/health", timeout=2).status_code == 200:
                 return server
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # still loading, or a busy machine
             pass
         time.sleep(0.3)
     server.stop()
@@ -138,3 +139,132 @@ def odoo_server():
 def pytest_sessionfinish(session, exitstatus):
     if os.environ.pop("CRMPERF_TEMPLATE_OWNED", None):
         subprocess.run(["dropdb", "--if-exists", os.environ.pop("CRMPERF_TEMPLATE_DB")], check=False)
+
+
+def make_api_key(server, login, name="crm-performance-sync tests"):
+    """A persistent RPC API key for ``login`` on ``server``'s database; returns the key.
+
+    Odoo makes keys in ``res.users.apikeys._generate``, but only behind an identity check
+    (password re-entry in a browser session), so it cannot be called over RPC. This inserts the
+    row that ``_generate`` inserts, hashed with Odoo's own ``KEY_CRYPT_CONTEXT``; the server checks
+    keys against that table on every request, so the key works at once, even while it runs.
+    """
+    import psycopg2
+
+    from odoo.addons.base.models.res_users import INDEX_SIZE, KEY_CRYPT_CONTEXT
+
+    key = secrets.token_hex(20)  # as _generate: 20 random bytes in hex
+    with psycopg2.connect(dbname=server.db) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM res_users WHERE login = %s", [login])
+        (user_id,) = cursor.fetchone()
+        cursor.execute(
+            "INSERT INTO res_users_apikeys (name, user_id, scope, key, index) VALUES (%s, %s, NULL, %s, %s)",
+            [name, user_id, KEY_CRYPT_CONTEXT.hash(key), key[:INDEX_SIZE]],
+        )
+    connection.close()
+    return key
+
+
+@pytest.fixture(scope="session")
+def admin_api_key(odoo_server):
+    return make_api_key(odoo_server, "admin")
+
+
+@pytest.fixture(scope="session")
+def new_api_key():
+    """``new_api_key(server, login)``: see :func:`make_api_key`."""
+    return make_api_key
+
+
+@pytest.fixture
+def dead_url():
+    """The address of a port nothing listens on."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+def build_payroll_workbook(path):
+    """HR's payroll workbook as the sync finds it: a title above the header, a formula column,
+    formats and widths, a second sheet that refers to the first, no "Sync note" column yet."""
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Payroll"
+    sheet["A1"] = "Payroll October 2026"
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.merge_cells("A1:D1")
+    headers = [
+        "Badge ID",
+        "Employee",
+        "Department",
+        "Pay base",
+        "Period",
+        "Score",
+        "Grade",
+        "Completion %",
+        "Base pay",
+        "Plan-completion pay",
+        "Daily-work pay",
+        "Over-plan bonus",
+        "Monthly pay",
+        "Net pay",
+    ]
+    for column, header in enumerate(headers, start=1):
+        sheet.cell(3, column, header).font = Font(bold=True)
+    rows = [
+        ("B1001", "Alice Martin", "Sales North", 10000, "2026-09", 80, "B", 90),
+        ("B1002", "Bob Chen", "Sales North", 6000, None, None, None, None),
+        ("B1003", "Carla Diaz", "Sales South", None, None, None, None, None),
+        ("B1009", "Dan Left", "Sales South", 7000, "2026-09", 70, "C", 80),
+    ]
+    for offset, values in enumerate(rows):
+        row = 4 + offset
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row, column, value)
+        sheet.cell(row, 4).number_format = "#,##0.00"
+        sheet.cell(row, 2).fill = PatternFill("solid", fgColor="DDEBF7")
+        sheet.cell(row, 14, f"=M{row}*0.9")
+    sheet.column_dimensions["B"].width = 30
+    sheet.column_dimensions["N"].width = 14
+    notes = book.create_sheet("Notes")
+    notes["A1"] = "Alice's pay base x 2"
+    notes["B1"] = "=Payroll!D4*2"
+    notes["A2"] = "kept as is"
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def payroll_xlsx(tmp_path):
+    return build_payroll_workbook(tmp_path / "payroll.xlsx")
+
+
+@pytest.fixture
+def appraisal_frame():
+    """``appraisal_frame(rows)``: the DataFrame the pull makes, from (identifier, employee, score,
+    grade, completion) tuples, for period 2026-10."""
+    import pandas as pd
+    from crm_performance_sync.pull import FRAME_COLUMNS
+
+    def make(rows):
+        return pd.DataFrame(
+            [
+                {
+                    "identifier": identifier,
+                    "employee": employee,
+                    "department": "",
+                    "team": "",
+                    "period": "2026-10",
+                    "score": score,
+                    "grade": grade,
+                    "completion": completion,
+                    "rank": rank,
+                    "appraisal_id": rank,
+                }
+                for rank, (identifier, employee, score, grade, completion) in enumerate(rows, start=1)
+            ],
+            columns=FRAME_COLUMNS,
+        )
+
+    return make

@@ -29,8 +29,14 @@ else
     odoo_bin -c "$CONF" -d "$DB" -u crm_performance --stop-after-init --no-http --logfile="$LOG"
 fi
 
+say "recomputing open appraisals"
+echo 'env["crm.appraisal"]._cron_recompute(); env.cr.commit()' \
+    | odoo_bin shell -c "$CONF" -d "$DB" --no-http --logfile="$LOG" >/dev/null
+SYNC_CONF="$STATE_DIR/demo-sync.toml"
+PERIOD=$("$PY" "$ROOT/tools/demo_payroll.py" "$CONF" "$DB" "$OUT/payroll.xlsx" "$SYNC_CONF" "$PORT" 2>>"$LOG" | tail -1)
+
 say "starting Odoo on http://127.0.0.1:$PORT (log: $LOG)"
-odoo_bin -c "$CONF" --logfile="$LOG" &
+"$PY" "$ODOO_SRC/odoo-bin" -c "$CONF" --logfile="$LOG" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT INT TERM
 for _ in $(seq 120); do
@@ -39,11 +45,22 @@ for _ in $(seq 120); do
     sleep 0.5
 done
 
+say "payroll sync: approved appraisals of $PERIOD into $OUT/payroll.xlsx (HR's API key)"
+"$VENV/bin/crm-performance-sync" "$PERIOD" "$OUT/payroll.xlsx" --config "$SYNC_CONF" \
+    --csv "$OUT/payroll-$PERIOD.csv" </dev/null
+
 cat <<MSG
 
   crm_performance demo is running:  http://127.0.0.1:$PORT   (database $DB)
   Logins (password = login):
-    admin / admin            administrator
+    admin                    administrator (configures KPIs, plans, targets, periods)
+    vp                       sales VP: consolidates and gives the first review
+    hr                       HR officer: approves, locks, reopens
+    north, south, east       area managers: score manual items and submit their team
+    li.na, zhao.lei, ma.lin  salespeople (and 9 more): My Performance, acknowledge or appeal
+
+  Payroll workbook: $OUT/payroll.xlsx (sheet Payroll, period $PERIOD; backup payroll.xlsx.bak)
+  Sync it again:    .venv/bin/crm-performance-sync $PERIOD demo-output/payroll.xlsx --config $SYNC_CONF
 MSG
 [[ "${DEMO_NO_WAIT:-0}" == 1 ]] && exit 0
 echo "  Ctrl-C to stop."

@@ -21,7 +21,6 @@ dbfilter = ^$2\$
 http_interface = 127.0.0.1
 http_port = ${3:-8069}
 list_db = False
-without_demo = False
 proxy_mode = False
 max_cron_threads = ${MAX_CRON_THREADS:-1}
 CONF

@@ -3,6 +3,10 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
-"$VENV/bin/ruff" check crm_performance sync tests bench tools
-"$VENV/bin/ruff" format --check crm_performance sync tests bench tools
+paths=()
+for path in crm_performance sync tests bench tools; do
+    [[ -e $path ]] && paths+=("$path")  # bench/ may not exist yet on a branch
+done
+"$VENV/bin/ruff" check "${paths[@]}"
+"$VENV/bin/ruff" format --check "${paths[@]}"
 "$VENV/bin/pylint" --rcfile="$ROOT/.pylintrc" crm_performance

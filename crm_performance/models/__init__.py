@@ -1,18 +1,19 @@
-from . import (
-    crm_appraisal,
-    crm_appraisal_grade,
-    crm_appraisal_line,
-    crm_appraisal_period,
-    crm_appraisal_plan,
-    crm_appraisal_plan_band,
-    crm_appraisal_plan_line,
-    crm_appraisal_stat_mixin,
-    crm_kpi_definition,
-    crm_kpi_target,
-    crm_lead,
-    crm_team,
-    crm_team_member,
-    hr_employee,
-    mail_activity,
-    res_users,
-)
+from . import crm_kpi_definition
+from . import crm_appraisal_plan_line
+from . import crm_appraisal_plan_band
+from . import crm_appraisal_grade
+from . import crm_appraisal_plan
+from . import crm_appraisal_period
+from . import crm_kpi_target
+from . import crm_appraisal
+from . import crm_appraisal_line
+from . import crm_appraisal_stat_mixin
+from . import crm_team_member
+from . import crm_team
+from . import crm_lead
+from . import hr_employee
+from . import mail_activity
+from . import res_company
+from . import res_config_settings
+from . import res_users
+from . import crm_performance_demo

@@ -1,7 +1,9 @@
 from collections import defaultdict
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import scoring
 
@@ -13,8 +15,22 @@ STATES = [
     ("approved", "Approved"),
     ("locked", "Locked"),
 ]
+FROZEN_STATES = ("approved", "locked")
+# step -> (state before, state after, group that takes the step, what the step is called)
+STEPS = {
+    "submit": ("draft", "submitted", "manager"),
+    "consolidate": ("submitted", "consolidated", "reviewer"),
+    "first_review": ("consolidated", "reviewed", "reviewer"),
+    "approve": ("reviewed", "approved", "hr"),
+    "lock": ("approved", "locked", "hr"),
+}
+# who may send an appraisal back from a state (one step back)
+SEND_BACK = {"submitted": "reviewer", "consolidated": "reviewer", "reviewed": "hr"}
+# fields that may change on an approved appraisal: the employee's answer and mail bookkeeping
+FROZEN_WRITABLE = {"acknowledged_date", "appealed", "employee_comment", "coaching_needed"}
 # context of batch computations: the chatter records people's actions, not nightly recomputes
 BATCH_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
+WORKFLOW = "crm_performance_workflow"
 
 
 class CrmAppraisal(models.Model):
@@ -31,8 +47,17 @@ class CrmAppraisal(models.Model):
         "hr.employee", required=True, index=True, check_company=True, ondelete="restrict", tracking=True
     )
     user_id = fields.Many2one(related="employee_id.user_id", store=True, index=True, string="User")
-    employee_barcode = fields.Char(related="employee_id.barcode", string="Badge ID")
-    employee_identification = fields.Char(related="employee_id.identification_id", string="Identification No")
+    # HR pulls these into payroll: readable by HR officers and Performance HR alike
+    employee_barcode = fields.Char(
+        related="employee_id.barcode",
+        string="Badge ID",
+        groups="hr.group_hr_user,crm_performance.crm_performance_group_hr",
+    )
+    employee_identification = fields.Char(
+        related="employee_id.identification_id",
+        string="Identification No",
+        groups="hr.group_hr_user,crm_performance.crm_performance_group_hr",
+    )
     period_id = fields.Many2one(
         "crm.appraisal.period", required=True, index=True, check_company=True, ondelete="restrict"
     )
@@ -81,6 +106,22 @@ class CrmAppraisal(models.Model):
     missing_months = fields.Char(readonly=True, help="Months of the span without a monthly appraisal.")
     manager_comment = fields.Text(tracking=True)
     employee_comment = fields.Text(tracking=True)
+    acknowledged_date = fields.Datetime(readonly=True, copy=False, tracking=True)
+    appealed = fields.Boolean(readonly=True, copy=False, tracking=True)
+    coaching_needed = fields.Boolean(
+        string="1:1 Coaching",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Set when this month and the month before are both below target (一对一辅导).",
+    )
+    submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    submitted_date = fields.Datetime(readonly=True, copy=False)
+    reviewed_by_id = fields.Many2one("res.users", string="First Reviewer", readonly=True, copy=False)
+    reviewed_date = fields.Datetime(readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
+    approved_date = fields.Datetime(readonly=True, copy=False)
+    is_own = fields.Boolean(compute="_compute_is_own", help="The current user is the appraised employee.")
 
     _employee_period_plan_unique = models.UniqueIndex(
         "(employee_id, period_id, plan_id)",
@@ -122,27 +163,10 @@ class CrmAppraisal(models.Model):
                 appraisal.rank = ranks.get(appraisal.id, 0)
                 appraisal.rank_count = len(rows)
 
-    @api.constrains("employee_id", "period_id", "plan_id")
-    def _check_unique(self):
+    @api.depends_context("uid")
+    def _compute_is_own(self):
         for appraisal in self:
-            duplicate = self.search_count(
-                [
-                    ("id", "!=", appraisal.id),
-                    ("employee_id", "=", appraisal.employee_id.id),
-                    ("period_id", "=", appraisal.period_id.id),
-                    ("plan_id", "=", appraisal.plan_id.id),
-                ],
-                limit=1,
-            )
-            if duplicate:
-                raise ValidationError(
-                    _(
-                        "%(employee)s already has an appraisal for %(period)s under plan %(plan)s.",
-                        employee=appraisal.employee_id.name,
-                        period=appraisal.period_id.name,
-                        plan=appraisal.plan_id.name,
-                    )
-                )
+            appraisal.is_own = appraisal.user_id == self.env.user
 
     @api.constrains("employee_id")
     def _check_employee_user(self):
@@ -158,9 +182,56 @@ class CrmAppraisal(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_not_duplicate(vals_list)
         appraisals = super().create(vals_list)
         appraisals.period_id._check_open()
         return appraisals
+
+    def write(self, vals):
+        if not self.env.context.get(WORKFLOW):
+            changed = {name for name in vals if not name.startswith(("message_", "activity_"))}
+            frozen = self.filtered(lambda a: a.state in FROZEN_STATES)
+            if frozen and changed - FROZEN_WRITABLE:
+                raise UserError(
+                    _(
+                        "The appraisal %(appraisal)s is approved and cannot change. HR can reopen it "
+                        "with a reason.",
+                        appraisal=frozen[0].name,
+                    )
+                )
+            if "state" in vals:
+                raise UserError(_("Use the workflow buttons to change the status of an appraisal."))
+        return super().write(vals)
+
+    def unlink(self):
+        if self.filtered(lambda a: a.state != "draft"):
+            raise UserError(_("Only draft appraisals can be deleted."))
+        return super().unlink()
+
+    @api.model
+    def _check_not_duplicate(self, vals_list):
+        """One appraisal per employee, period and plan: say who, before the unique index does."""
+        keys = [(v.get("employee_id"), v.get("period_id"), v.get("plan_id")) for v in vals_list]
+        existing = self.sudo().search(
+            [
+                ("employee_id", "in", [k[0] for k in keys]),
+                ("period_id", "in", [k[1] for k in keys]),
+                ("plan_id", "in", [k[2] for k in keys]),
+            ]
+        )
+        seen = {(a.employee_id.id, a.period_id.id, a.plan_id.id) for a in existing}
+        for key in keys:
+            if key in seen:
+                employee_id, period_id, plan_id = key
+                raise ValidationError(
+                    _(
+                        "%(employee)s already has an appraisal for %(period)s under plan %(plan)s.",
+                        employee=self.env["hr.employee"].sudo().browse(employee_id).name,
+                        period=self.env["crm.appraisal.period"].sudo().browse(period_id).name,
+                        plan=self.env["crm.appraisal.plan"].sudo().browse(plan_id).name,
+                    )
+                )
+            seen.add(key)
 
     def _check_editable(self):
         """Only draft appraisals of an open period take new scores."""
@@ -176,9 +247,135 @@ class CrmAppraisal(models.Model):
             )
 
     def action_compute(self):
+        self.check_access("write")
         self._check_editable()
         self._compute_scores()
         return True
+
+    # ------------------------------------------------------------------
+    # workflow (逐级考核): draft → submitted → consolidated → reviewed → approved → locked
+    # ------------------------------------------------------------------
+
+    def action_submit(self):
+        self._check_group("manager")
+        self.check_access("write")
+        self._check_editable()
+        self._compute_scores()
+        return self._step("submit", submitted_by_id=self.env.uid, submitted_date=fields.Datetime.now())
+
+    def action_consolidate(self):
+        return self._step("consolidate")
+
+    def action_first_review(self):
+        return self._step("first_review", reviewed_by_id=self.env.uid, reviewed_date=fields.Datetime.now())
+
+    def action_approve(self):
+        return self._step("approve", approved_by_id=self.env.uid, approved_date=fields.Datetime.now())
+
+    def action_lock(self):
+        return self._step("lock")
+
+    def _step(self, step, **values):
+        """Move to the next state as a member of the step's group, never on one's own appraisal."""
+        before, after, group = STEPS[step]
+        self._check_group(group)
+        for appraisal in self:
+            if appraisal.state != before:
+                raise UserError(
+                    _(
+                        "%(appraisal)s is %(state)s; this step needs it %(expected)s.",
+                        appraisal=appraisal.name,
+                        state=dict(STATES)[appraisal.state],
+                        expected=dict(STATES)[before],
+                    )
+                )
+            if appraisal.is_own:
+                raise UserError(_("You cannot take a review step on your own appraisal."))
+        self.with_context(**{WORKFLOW: True}).write({"state": after, "appealed": False, **values})
+        self.activity_unlink(["crm_performance.mail_activity_type_appraisal_step"])
+        return True
+
+    def _check_group(self, group):
+        names = {
+            "manager": _("a manager"),
+            "reviewer": _("a reviewer (sales VP)"),
+            "hr": _("HR"),
+        }
+        if not self.env.user.has_group(f"crm_performance.crm_performance_group_{group}"):
+            raise AccessError(_("Only %(who)s can take this step.", who=names[group]))
+
+    def _send_back(self, reason):
+        """One step back, with the reason in the chatter."""
+        order = [state for state, _label in STATES]
+        for appraisal in self:
+            group = SEND_BACK.get(appraisal.state)
+            if not group:
+                raise UserError(
+                    _(
+                        "%(appraisal)s is %(state)s and cannot be sent back.",
+                        appraisal=appraisal.name,
+                        state=dict(STATES)[appraisal.state],
+                    )
+                )
+            appraisal._check_group(group)
+            previous = order[order.index(appraisal.state) - 1]
+            appraisal.with_context(**{WORKFLOW: True}).write({"state": previous})
+            appraisal.message_post(
+                body=_("Sent back to %(state)s: %(reason)s", state=dict(STATES)[previous], reason=reason)
+            )
+
+    def _reopen(self, reason):
+        """HR reopens approved or locked appraisals to draft, with a logged reason."""
+        self._check_group("hr")
+        if self.filtered(lambda a: a.state not in FROZEN_STATES):
+            raise UserError(_("Only approved or locked appraisals are reopened; send the others back."))
+        self.period_id._check_open()
+        self.with_context(**{WORKFLOW: True}).write(
+            {"state": "draft", "approved_by_id": False, "approved_date": False}
+        )
+        for appraisal in self:
+            appraisal.message_post(body=_("Reopened by HR: %(reason)s", reason=reason))
+
+    def action_acknowledge(self):
+        """The employee has read the appraisal and agrees."""
+        self._check_own()
+        self.sudo().write({"acknowledged_date": fields.Datetime.now(), "appealed": False})
+        return True
+
+    def _appeal(self, comment):
+        """The employee disagrees: the comment goes to the chatter and the reviewer gets it back."""
+        self._check_own()
+        for appraisal in self.sudo():
+            if appraisal.state == "draft":
+                raise UserError(_("A draft appraisal is not final yet; talk to your manager."))
+            values = {"appealed": True, "employee_comment": comment, "acknowledged_date": False}
+            if appraisal.state in ("consolidated", "reviewed"):
+                values["state"] = "submitted"
+            appraisal.with_context(**{WORKFLOW: True}).write(values)
+            appraisal.message_post(body=_("Appeal: %(comment)s", comment=comment))
+            reviewer = appraisal._step_user("approved" if appraisal.state in FROZEN_STATES else "submitted")
+            if reviewer:
+                appraisal.activity_schedule(
+                    "crm_performance.mail_activity_type_appraisal_step",
+                    user_id=reviewer.id,
+                    summary=_("Appeal from %(employee)s", employee=appraisal.employee_id.name),
+                    note=comment,
+                )
+
+    def _check_own(self):
+        if self.filtered(lambda a: a.user_id != self.env.user):
+            raise AccessError(_("Only the appraised employee can acknowledge or appeal an appraisal."))
+
+    def _step_user(self, state=None):
+        """Who acts next on the appraisal in ``state``: manager, sales VP or HR officer."""
+        self.ensure_one()
+        state = state or self.state
+        company = self.company_id
+        if state == "draft":
+            return self.manager_id.user_id or self.team_id.user_id
+        if state in ("submitted", "consolidated"):
+            return company.performance_reviewer_id
+        return company.performance_hr_user_id
 
     # ------------------------------------------------------------------
     # generation and computation
@@ -224,9 +421,14 @@ class CrmAppraisal(models.Model):
         return created.with_env(self.env)
 
     def _compute_scores(self):
-        """Recompute the draft appraisals of open periods: months from CRM data, then rollups."""
-        todo = self.filtered(lambda a: a.state == "draft" and a.period_id.state == "open").with_context(
-            **BATCH_CONTEXT
+        """Recompute the draft appraisals of open periods: months from CRM data, then rollups.
+
+        Runs as superuser: a score counts every record of the salesperson, whoever asks.
+        """
+        todo = (
+            self.filtered(lambda a: a.state == "draft" and a.period_id.state == "open")
+            .with_context(**BATCH_CONTEXT)
+            .sudo()
         )
         months = todo.filtered(lambda a: a.period_type == "month")
         cache = {}
@@ -314,3 +516,115 @@ class CrmAppraisal(models.Model):
                     "computed_at": now,
                 }
             )
+
+    # ------------------------------------------------------------------
+    # scheduled jobs
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_generate(self):
+        """Make sure this month, quarter and year exist in every company, with their appraisals."""
+        today = fields.Date.context_today(self)
+        Period = self.env["crm.appraisal.period"]
+        for company in self.env["res.company"].search([]):
+            periods = Period.with_company(company)._ensure_periods(today, company)
+            self.with_company(company)._generate(periods.filtered(lambda p: p.state == "open"))
+
+    @api.model
+    def _cron_recompute(self):
+        """Nightly recompute of the draft appraisals of every open period."""
+        self.search([("state", "=", "draft"), ("period_id.state", "=", "open")])._compute_scores()
+
+    @api.model
+    def _cron_follow_up(self):
+        today = fields.Date.context_today(self)
+        self._schedule_deadline_reminders(today)
+        self._schedule_kpi_alerts(today)
+        self._flag_coaching(today)
+
+    @api.model
+    def _schedule_deadline_reminders(self, today):
+        """Before the HR deadline (day N of the next month), remind whoever holds an appraisal."""
+        pending = self.search(
+            [("period_type", "=", "month"), ("state", "not in", FROZEN_STATES), ("date_to", "<", today)]
+        )
+        for appraisal in pending:
+            company = appraisal.company_id
+            deadline = appraisal.date_to + relativedelta(days=company.performance_deadline_day)
+            if today < deadline - relativedelta(days=company.performance_reminder_days):
+                continue
+            appraisal._schedule_once(
+                "crm_performance.mail_activity_type_appraisal_step",
+                appraisal._step_user(),
+                deadline,
+                _("Appraisal due to HR by %(date)s", date=deadline),
+            )
+
+    @api.model
+    def _schedule_kpi_alerts(self, today):
+        """During a month, alert the manager of KPIs running below their alert threshold."""
+        lines = self.env["crm.appraisal.line"].search(
+            [
+                ("appraisal_id.state", "=", "draft"),
+                ("appraisal_id.period_type", "=", "month"),
+                ("appraisal_id.date_from", "<=", today),
+                ("appraisal_id.date_to", ">=", today),
+                ("plan_line_id.alert_threshold", ">", 0),
+                ("target", ">", 0),
+            ]
+        )
+        for appraisal, alerts in (
+            lines.filtered(lambda line: line._is_below_pace(today)).grouped("appraisal_id").items()
+        ):
+            appraisal._schedule_once(
+                "crm_performance.mail_activity_type_kpi_alert",
+                appraisal.manager_id.user_id or appraisal.team_id.user_id,
+                today,
+                _("Below pace: %(kpis)s", kpis=", ".join(alerts.mapped("name"))),
+            )
+
+    @api.model
+    def _flag_coaching(self, today):
+        """Two consecutive finished months below target: flag and plan a 1:1 coaching."""
+        last_month_end = today.replace(day=1) - relativedelta(days=1)
+        recent = self.search(
+            [
+                ("period_type", "=", "month"),
+                ("date_to", "=", last_month_end),
+                ("completion_rate", "<", 100),
+                ("coaching_needed", "=", False),
+            ]
+        )
+        previous = self.search(
+            [
+                ("period_type", "=", "month"),
+                ("date_to", "=", last_month_end.replace(day=1) - relativedelta(days=1)),
+                ("employee_id", "in", recent.employee_id.ids),
+                ("completion_rate", "<", 100),
+            ]
+        )
+        below_before = {(a.employee_id, a.plan_id) for a in previous}
+        flagged = recent.filtered(lambda a: (a.employee_id, a.plan_id) in below_before)
+        flagged.write({"coaching_needed": True})
+        for appraisal in flagged:
+            appraisal._schedule_once(
+                "crm_performance.mail_activity_type_coaching",
+                appraisal.manager_id.user_id or appraisal.team_id.user_id,
+                today + relativedelta(days=7),
+                _(
+                    "1:1 coaching with %(employee)s: two months below target",
+                    employee=appraisal.employee_id.name,
+                ),
+            )
+
+    def _schedule_once(self, activity_xmlid, user, deadline, summary):
+        """One open activity of a type per appraisal: reschedule it rather than pile them up."""
+        self.ensure_one()
+        if not user:
+            return
+        activity_type = self.env.ref(activity_xmlid)
+        existing = self.activity_ids.filtered(lambda act: act.activity_type_id == activity_type)
+        if existing:
+            existing.write({"user_id": user.id, "date_deadline": deadline, "summary": summary})
+        else:
+            self.activity_schedule(activity_xmlid, date_deadline=deadline, summary=summary, user_id=user.id)

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import scoring
+from .crm_appraisal import WORKFLOW
 
 MANUAL_FIELDS = {"manual_points", "occurrences"}
 
@@ -74,6 +75,8 @@ class CrmAppraisalLine(models.Model):
                 raise ValidationError(_("“%(kpi)s”: occurrences cannot be negative.", kpi=line.name))
 
     def write(self, vals):
+        if not self.env.context.get(WORKFLOW) and self.appraisal_id.filtered(lambda a: a.state != "draft"):
+            self.appraisal_id._check_editable()
         if MANUAL_FIELDS & set(vals):
             not_manual = self.filtered(lambda line: line.scoring_rule not in ("manual", "deduction"))
             if not_manual:
@@ -122,6 +125,21 @@ class CrmAppraisalLine(models.Model):
             "weighted_score": scoring.weighted(plan_line.weight, score),
             "note": note,
         }
+
+    def _is_below_pace(self, today):
+        """Achievement against the linear pace of the period is under the line's alert threshold.
+
+        Counts and sums accumulate over the month, so they are compared with the share of the
+        target due by today; rates and averages are compared with the full target.
+        """
+        self.ensure_one()
+        pace = 1.0
+        if self.measure_mode in ("count", "sum"):
+            pace = self.appraisal_id.period_id._elapsed_ratio(today)
+        ratio = scoring.achievement(
+            self.actual if self.has_data else None, self.target * pace, self.direction, self.plan_line_id.cap
+        )
+        return ratio is not None and ratio * 100.0 < self.plan_line_id.alert_threshold
 
     def action_open_records(self):
         """Drill-down: the exact records counted for this line."""

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import scoring
 
@@ -131,6 +131,18 @@ class CrmAppraisalPlanLine(models.Model):
         return result
 
     def unlink(self):
+        used = (
+            self.env["crm.appraisal.line"]
+            .sudo()
+            .search_count([("plan_line_id", "in", self.ids), ("appraisal_id.state", "!=", "draft")], limit=1)
+        )
+        if used:
+            raise UserError(
+                _(
+                    "This KPI line is part of appraisals already submitted or approved. Archive the plan "
+                    "and create a new one instead of removing the line."
+                )
+            )
         plans = self.plan_id
         result = super().unlink()
         if not self.env.context.get(PLAN_WRITE):

@@ -12,6 +12,10 @@ from odoo.tools.safe_eval import safe_eval
 SOURCE_MODES = ("count", "sum", "average")
 NUMERIC_TTYPES = ("integer", "float", "monetary")
 DATE_TTYPES = ("date", "datetime")
+# choices of the date field pickers of a definition (a client-side domain on ir.model.fields)
+DATE_FIELDS_DOMAIN = (
+    "[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), ('store', '=', True)]"
+)
 
 
 class CrmKpiDefinition(models.Model):
@@ -74,7 +78,7 @@ class CrmKpiDefinition(models.Model):
         "ir.model.fields",
         string="Date Field",
         ondelete="set null",
-        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), ('store', '=', True)]",
+        domain=DATE_FIELDS_DOMAIN,
         help="The date that places a record in a period.",
     )
     user_field_id = fields.Many2one(
@@ -101,13 +105,13 @@ class CrmKpiDefinition(models.Model):
         "ir.model.fields",
         string="From Date",
         ondelete="set null",
-        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), ('store', '=', True)]",
+        domain=DATE_FIELDS_DOMAIN,
     )
     duration_end_field_id = fields.Many2one(
         "ir.model.fields",
         string="To Date",
         ondelete="set null",
-        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), ('store', '=', True)]",
+        domain=DATE_FIELDS_DOMAIN,
     )
     duration_unit = fields.Selection([("hours", "Hours"), ("days", "Days")], default="days")
 

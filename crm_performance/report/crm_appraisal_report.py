@@ -19,11 +19,16 @@ class ReportCrmAppraisal(models.AbstractModel):
 
     @api.model
     def _signatures(self, appraisal):
-        """The chain that signs, level by level: [(role, name or False, date or False)]."""
-        area_manager = appraisal.manager_id.name or appraisal.team_id.user_id.name
+        """The chain that signs, level by level: [(role, name or False, datetime or False)].
+
+        Who took each step and when, once taken; before that the expected area manager.
+        """
+        area_manager = (
+            appraisal.submitted_by_id.name or appraisal.manager_id.name or appraisal.team_id.user_id.name
+        )
         return [
-            (_("Employee"), appraisal.employee_id.name, False),
-            (_("Area Manager"), area_manager or False, False),
-            (_("Sales VP"), False, False),
-            (_("HR"), False, False),
+            (_("Employee"), appraisal.employee_id.name, appraisal.acknowledged_date),
+            (_("Area Manager"), area_manager or False, appraisal.submitted_date),
+            (_("Sales VP"), appraisal.reviewed_by_id.name or False, appraisal.reviewed_date),
+            (_("HR"), appraisal.approved_by_id.name or False, appraisal.approved_date),
         ]

@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from odoo.tests import TransactionCase, new_test_user
@@ -24,6 +25,8 @@ class PerformanceCase(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True))
         cls.company = cls.env.company
+        # only the plans a test makes apply (the shipped plans may apply to demo employees)
+        cls.env["crm.appraisal.plan"].search([]).active = False
         cls.company.partner_id.tz = "UTC"
         cls.admin = new_test_user(cls.env, "perf_admin", groups=f"{GROUP}admin,sales_team.group_sale_manager")
         cls.hr_user = new_test_user(cls.env, "perf_hr", groups=f"{GROUP}hr")
@@ -140,6 +143,13 @@ class PerformanceCase(TransactionCase):
                 **vals,
             }
         )
+
+    @contextmanager
+    def assertRefused(self, exception, pattern):
+        """assertRaisesRegex inside a savepoint: the refused operation leaves nothing behind."""
+        with self.assertRaises(exception) as caught:
+            yield
+        self.assertRegex(str(caught.exception), pattern)
 
     @staticmethod
     def line_of(appraisal, kpi):

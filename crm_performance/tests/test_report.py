@@ -42,6 +42,22 @@ class TestAppraisalReport(AppraisalCase):
         self.assertRegex(text, r"Grade</td>\s*<td[^>]*><span>B</span>")
         self.assertRegex(text, r"Rank in Team</td>\s*<td[^>]*><span>1</span> / <span>2</span>")
 
+    def test_signatures_follow_the_workflow(self):
+        report = self.env["report.crm_performance.report_crm_appraisal"]
+        self.assertEqual(
+            report._signatures(self.alice_march),
+            [
+                ("Employee", "Alice", False),
+                ("Area Manager", "Carol", False),
+                ("Sales VP", False, False),
+                ("HR", False, False),
+            ],
+        )
+        self.alice_march.with_user(self.carol).action_submit()
+        (_e, manager, _vp, _hr) = report._signatures(self.alice_march)
+        self.assertEqual(manager, ("Area Manager", self.carol.name, self.alice_march.submitted_date))
+        self.assertTrue(manager[2])
+
     def test_one_page_per_appraisal(self):
         both = self.alice_march | self.appraisal["Bob", self.march]
         html, _type = self.env["ir.actions.report"]._render_qweb_html(REPORT, both.ids)

@@ -1,0 +1,118 @@
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import GROUP, PerformanceCase
+
+
+@tagged("post_install", "-at_install")
+class TestAccess(PerformanceCase):
+    """Privacy: an appraisal is seen by its employee, managers up the chain and the team leader,
+    reviewers and HR; configuration is changed by administrators only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = cls._plan(
+            [(cls.kpi["won_revenue"], 100, {"default_target": 50000})],
+            employees=(cls.emp_alice | cls.emp_bob | cls.emp_dave).ids,
+        )
+        cls.appraisals = cls.env["crm.appraisal"]._generate(cls.march)
+        cls.by_employee = {a.employee_id: a for a in cls.appraisals}
+
+    def visible(self, user, model="crm.appraisal"):
+        field = "period_id" if model == "crm.appraisal" else "appraisal_id.period_id"
+        records = self.env[model].with_user(user).search([(field, "=", self.march.id)])
+        if model == "crm.appraisal":
+            return set(records.employee_id.mapped("name"))
+        return set(records.appraisal_id.employee_id.mapped("name"))
+
+    def test_who_sees_which_appraisal(self):
+        expected = {
+            self.alice: {"Alice"},
+            self.bob: {"Bob"},
+            self.carol: {"Alice", "Bob"},  # their manager and team leader
+            self.dave: {"Dave"},  # manager of another team: own only
+            self.vp: {"Alice", "Bob", "Dave"},
+            self.hr_user: {"Alice", "Bob", "Dave"},
+        }
+        for user, names in expected.items():
+            self.assertEqual(self.visible(user), names, user.login)
+            self.assertEqual(self.visible(user, "crm.appraisal.line"), names, user.login)
+
+    def test_read_group_and_export_respect_privacy(self):
+        groups = (
+            self.env["crm.appraisal"]
+            .with_user(self.alice)
+            .read_group([("period_id", "=", self.march.id)], ["total_score:sum"], [])
+        )
+        self.assertEqual(groups[0]["__count"], 1)
+        self.carol.group_ids |= self.env.ref("base.group_allow_export")
+        rows = (
+            self.env["crm.appraisal"]
+            .with_user(self.carol)
+            .search([("period_id", "=", self.march.id)])
+            .export_data(["employee_id"])["datas"]
+        )
+        self.assertEqual(sorted(rows), [["Alice"], ["Bob"]])
+
+    def test_direct_read_of_another_appraisal_is_refused(self):
+        bob_appraisal = self.by_employee[self.emp_bob]
+        with self.assertRaises(AccessError):
+            bob_appraisal.with_user(self.alice).read(["total_score"])
+        with self.assertRaises(AccessError):
+            bob_appraisal.line_ids[0].with_user(self.alice).action_open_records()
+        with self.assertRaises(AccessError):
+            bob_appraisal.with_user(self.dave).read(["total_score"])
+
+    def test_salesperson_cannot_write_or_configure(self):
+        own = self.by_employee[self.emp_alice]
+        with self.assertRaises(AccessError):
+            own.with_user(self.alice).write({"manager_comment": "great"})
+        with self.assertRaises(AccessError):
+            own.with_user(self.alice).action_compute()
+        for model, values in (
+            ("crm.kpi.definition", {"name": "Mine", "measure_mode": "manual"}),
+            ("crm.appraisal.period", {"date_from": "2030-01-01"}),
+            (
+                "crm.kpi.target",
+                {
+                    "kpi_id": self.kpi["won_deals"].id,
+                    "period_id": self.march.id,
+                    "employee_id": self.emp_alice.id,
+                    "value": 1,
+                },
+            ),
+        ):
+            for user in (self.alice, self.carol, self.hr_user):
+                with self.assertRaises(AccessError, msg=f"{user.login} on {model}"):
+                    self.env[model].with_user(user).create(values)
+        with self.assertRaises(AccessError):
+            self.plan.with_user(self.carol).write({"name": "Renamed"})
+        with self.assertRaises(AccessError):
+            self.kpi["won_revenue"].with_user(self.hr_user).unlink()
+
+    def test_manager_writes_team_not_others(self):
+        self.by_employee[self.emp_alice].with_user(self.carol).manager_comment = "Good month"
+        with self.assertRaises(AccessError):
+            self.by_employee[self.emp_dave].with_user(self.carol).manager_comment = "Not my team"
+
+    def test_administrator_configures(self):
+        kpi = (
+            self.env["crm.kpi.definition"]
+            .with_user(self.admin)
+            .create({"name": "Report quality", "measure_mode": "manual", "max_points": 20})
+        )
+        self.assertEqual(kpi.max_points, 20)
+
+    def test_other_company_sees_nothing(self):
+        other = self.env["res.company"].create({"name": "Other Co"})
+        stranger = new_test_user(
+            self.env,
+            "perf_stranger",
+            groups=f"{GROUP}hr",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        self.assertFalse(self.env["crm.appraisal"].with_user(stranger).search([]))
+        with self.assertRaises(AccessError):
+            self.by_employee[self.emp_alice].with_user(stranger).read(["total_score"])

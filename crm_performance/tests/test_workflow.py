@@ -1,0 +1,149 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import PerformanceCase
+
+
+@tagged("post_install", "-at_install")
+class TestWorkflow(PerformanceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.performance_reviewer_id = cls.vp
+        cls.company.performance_hr_user_id = cls.hr_user
+        cls.plan = cls._plan(
+            [
+                (cls.kpi["won_revenue"], 70, {"default_target": 50000, "is_completion_line": True}),
+                (cls.kpi["weekly_reports"], 30, {"max_points": 10}),
+            ],
+            employees=(cls.emp_alice | cls.emp_bob | cls.emp_carol).ids,
+        )
+        appraisals = cls.env["crm.appraisal"]._generate(cls.march)
+        # people's actions are tracked in the chatter
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        appraisals = appraisals.with_env(cls.env)
+        cls.alice_m = appraisals.filtered(lambda a: a.employee_id == cls.emp_alice)
+        cls.carol_m = appraisals.filtered(lambda a: a.employee_id == cls.emp_carol)
+
+    def setUp(self):
+        super().setUp()
+        # setUpClass ran with tracking disabled and never committed: drop its pending hooks
+        self.env.cr.precommit.clear()
+
+    def _walk(self, appraisal, until, start=0):
+        """Take the steps start+1 .. until of the chain, each as the user whose job it is."""
+        steps = [
+            (self.carol, "action_submit"),
+            (self.vp, "action_consolidate"),
+            (self.vp, "action_first_review"),
+            (self.hr_user, "action_approve"),
+            (self.hr_user, "action_lock"),
+        ]
+        for user, method in steps[start:until]:
+            getattr(appraisal.with_user(user), method)()
+            # tracking messages are written when the transaction commits: do it now
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+
+    def test_full_chain_by_the_right_users(self):
+        manual = self.line_of(self.alice_m, self.kpi["weekly_reports"])
+        manual.with_user(self.carol).manual_points = 9
+        # 70 x 40 000 / 50 000 + 30 x 9 / 10
+        self.assertAlmostEqual(self.alice_m.total_score, 56 + 27)
+        expected = ["submitted", "consolidated", "reviewed", "approved", "locked"]
+        for step, state in enumerate(expected):
+            self._walk(self.alice_m, step + 1, start=step)
+            self.assertEqual(self.alice_m.state, state)
+        self.assertEqual(self.alice_m.submitted_by_id, self.carol)
+        self.assertEqual(self.alice_m.reviewed_by_id, self.vp)
+        self.assertEqual(self.alice_m.approved_by_id, self.hr_user)
+        tracked = self.alice_m.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "state")
+        self.assertEqual(len(tracked), 5, "every state change is in the chatter")
+        self.assertEqual(
+            set(tracked.mail_message_id.author_id.ids),
+            {self.carol.partner_id.id, self.vp.partner_id.id, self.hr_user.partner_id.id},
+        )
+
+    def test_wrong_users_are_refused(self):
+        with self.assertRaises(AccessError):
+            self.alice_m.with_user(self.alice).action_submit()
+        self._walk(self.alice_m, 1)
+        with self.assertRaises(AccessError):
+            self.alice_m.with_user(self.carol).action_consolidate()
+        self._walk(self.alice_m, 3, start=1)
+        with self.assertRaises(AccessError):
+            self.alice_m.with_user(self.vp).action_approve()
+        with self.assertRaises(UserError):
+            self.alice_m.with_user(self.hr_user).action_lock()  # not approved yet
+        self.assertEqual(self.alice_m.state, "reviewed")
+
+    def test_nobody_moves_their_own_appraisal(self):
+        with self.assertRefused(UserError, "your own appraisal"):
+            self.carol_m.with_user(self.carol).action_submit()
+
+    def test_state_cannot_be_written_directly(self):
+        with self.assertRefused(UserError, "workflow buttons"):
+            self.alice_m.write({"state": "approved"})
+
+    def test_approved_is_immutable(self):
+        self._walk(self.alice_m, 4)
+        total = self.alice_m.total_score
+        with self.assertRefused(UserError, "approved and cannot change"):
+            self.alice_m.write({"manager_comment": "changed"})
+        with self.assertRaises(UserError):
+            self.alice_m.line_ids[0].write({"score": 0})
+        with self.assertRaises(UserError):
+            self.line_of(self.alice_m, self.kpi["weekly_reports"]).manual_points = 1
+        with self.assertRaises(UserError):
+            self.alice_m.unlink()
+        self._won(self.alice, 50000, self.alice_m.date_from, self.alice_m.date_to)
+        self.env["crm.appraisal"]._cron_recompute()
+        self.march.action_close()
+        self.assertEqual(self.alice_m.total_score, total, "recompute and close leave approved scores alone")
+
+    def test_send_back_one_step_with_reason(self):
+        self._walk(self.alice_m, 2)
+        wizard = (
+            self.env["crm.appraisal.reason.wizard"]
+            .with_user(self.vp)
+            .create(
+                {
+                    "appraisal_ids": [(6, 0, self.alice_m.ids)],
+                    "action": "send_back",
+                    "reason": "Recheck visits",
+                }
+            )
+        )
+        wizard.action_confirm()
+        self.assertEqual(self.alice_m.state, "submitted")
+        self.assertIn("Recheck visits", self.alice_m.message_ids[0].body)
+        with self.assertRaises(AccessError):
+            self.alice_m.with_user(self.carol)._send_back("no")
+
+    def test_only_hr_reopens_approved_with_reason(self):
+        self._walk(self.alice_m, 5)
+        with self.assertRaises(AccessError):
+            self.alice_m.with_user(self.vp)._reopen("typo")
+        self.alice_m.with_user(self.hr_user)._reopen("Wrong attendance")
+        self.assertEqual(self.alice_m.state, "draft")
+        self.assertIn("Wrong attendance", self.alice_m.message_ids[0].body)
+        self.assertEqual(self.alice_m.message_ids[0].author_id, self.hr_user.partner_id)
+
+    def test_employee_acknowledges_or_appeals(self):
+        self._walk(self.alice_m, 3)
+        with self.assertRaises(AccessError):
+            self.alice_m.with_user(self.carol).action_acknowledge()
+        self.alice_m.with_user(self.alice).action_acknowledge()
+        self.assertTrue(self.alice_m.acknowledged_date)
+        self.alice_m.with_user(self.alice)._appeal("My March deal closed on the 31st")
+        self.assertEqual((self.alice_m.state, self.alice_m.appealed), ("submitted", True))
+        self.assertFalse(self.alice_m.acknowledged_date)
+        activity = self.alice_m.activity_ids
+        self.assertEqual(activity.user_id, self.vp, "the appeal goes back to the reviewer")
+        self.assertEqual(self.alice_m.employee_comment, "My March deal closed on the 31st")
+
+    def test_appeal_of_approved_goes_to_hr_without_changing_scores(self):
+        self._walk(self.alice_m, 4)
+        self.alice_m.with_user(self.alice)._appeal("Please check")
+        self.assertEqual(self.alice_m.state, "approved")
+        self.assertEqual(self.alice_m.activity_ids.user_id, self.hr_user)

@@ -1,0 +1,257 @@
+"""Settings: defaults, then a config file (TOML or INI), then environment variables, then options.
+
+Every setting lives in a section of the config file; the same table drives the command line
+options (``SETTINGS``), so ``--help``, the config file and the README always agree.
+"""
+
+import configparser
+import dataclasses
+import os
+import stat
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import tomllib
+
+from .errors import ConfigError
+
+
+def default_config_path(environ=None):
+    """``$XDG_CONFIG_HOME/crm-performance-sync.toml``, by default ``~/.config/...``."""
+    environ = os.environ if environ is None else environ
+    return Path(environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "crm-performance-sync.toml"
+
+
+ENVIRONMENT = {
+    "CRM_PERF_URL": ("odoo", "url"),
+    "CRM_PERF_DB": ("odoo", "database"),
+    "CRM_PERF_LOGIN": ("odoo", "login"),
+    "CRM_PERF_API_KEY": ("odoo", "api_key"),
+}
+
+TRANSPORTS = ("jsonrpc", "json2")
+ID_FIELDS = ("barcode", "identification_id", "id")
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How to reach Odoo. The API key comes from the config file or CRM_PERF_API_KEY only."""
+
+    url: str = ""
+    database: str = ""
+    login: str = ""
+    api_key: str = ""
+    transport: str = "jsonrpc"
+    timeout: float = 60.0
+
+
+@dataclass(frozen=True)
+class Pull:
+    """Which appraisals to read and how."""
+
+    company: str = ""
+    department: str = ""
+    team: str = ""
+    page_size: int = 200
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """Where the payroll rows are and how they are matched to employees."""
+
+    name: str = ""
+    id_field: str = "barcode"
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Column headers (matched without regard to case or surrounding spaces)."""
+
+    identifier: str = "Badge ID"
+    employee: str = "Employee"
+    pay_base: str = "Pay base"
+    period: str = "Period"
+    score: str = "Score"
+    grade: str = "Grade"
+    completion: str = "Completion %"
+    base_pay: str = "Base pay"
+    completion_pay: str = "Plan-completion pay"
+    daily_pay: str = "Daily-work pay"
+    bonus: str = "Over-plan bonus"
+    monthly_pay: str = "Monthly pay"
+    note: str = "Sync note"
+
+
+@dataclass(frozen=True)
+class PayRule:
+    """Monthly pay = P x base share + P x completion share x completion
+    + P x daily share x score / 100 + P x bonus rate x min(completion - 1, bonus cap)."""
+
+    base_share: Decimal = Decimal("0.50")
+    completion_share: Decimal = Decimal("0.35")
+    daily_share: Decimal = Decimal("0.15")
+    bonus_rate: Decimal = Decimal("0.10")
+    bonus_cap: Decimal = Decimal("0.50")
+
+
+@dataclass(frozen=True)
+class Settings:
+    odoo: Connection = field(default_factory=Connection)
+    pull: Pull = field(default_factory=Pull)
+    sheet: Sheet = field(default_factory=Sheet)
+    columns: Columns = field(default_factory=Columns)
+    pay: PayRule = field(default_factory=PayRule)
+
+
+SECTIONS = {f.name: f.default_factory for f in dataclasses.fields(Settings)}
+
+# (section, key, option, help) of every setting that has a command line option. The API key has
+# none on purpose: a command line is visible to every user of the machine.
+SETTINGS = (
+    ("odoo", "url", "--url", "Odoo address, e.g. https://odoo.example.com [CRM_PERF_URL]"),
+    ("odoo", "database", "--db", "Odoo database name [CRM_PERF_DB]"),
+    ("odoo", "login", "--login", "Odoo login of the HR user [CRM_PERF_LOGIN]"),
+    ("odoo", "transport", "--transport", "jsonrpc (default, via odoorpc) or json2 (Odoo 19 JSON-2 API)"),
+    ("odoo", "timeout", "--timeout", "seconds to wait for each answer of the server (default 60)"),
+    ("pull", "company", "--company", "only appraisals of this company (exact name)"),
+    ("pull", "department", "--department", "only appraisals of this department (exact name)"),
+    ("pull", "team", "--team", "only appraisals of this sales team (exact name)"),
+    ("pull", "page_size", "--page-size", "appraisals read per request (default 200)"),
+    ("sheet", "name", "--sheet", "worksheet to update (default: the first one)"),
+    (
+        "sheet",
+        "id_field",
+        "--id-field",
+        "employee identifier: barcode (badge ID, default), identification_id or id",
+    ),
+    ("columns", "identifier", "--id-column", 'header of the identifier column (default "Badge ID")'),
+    ("columns", "pay_base", "--pay-base-column", 'header of the total pay base column (default "Pay base")'),
+    ("pay", "base_share", "--base-share", "share of the pay base paid as base pay (default 0.50)"),
+    ("pay", "completion_share", "--completion-share", "share paid by plan completion (default 0.35)"),
+    ("pay", "daily_share", "--daily-share", "share paid by the daily-work score (default 0.15)"),
+    ("pay", "bonus_rate", "--bonus-rate", "over-plan bonus per 100%% above plan (default 0.10)"),
+    (
+        "pay",
+        "bonus_cap",
+        "--bonus-cap",
+        "completion above 100%% counted for the bonus at most (default 0.50)",
+    ),
+)
+
+
+def option_dest(section, key):
+    return f"{section}.{key}"
+
+
+def read_config_file(path):
+    """{section: {key: value}} from a TOML or INI file (INI values are strings)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file {path}: {exc.strerror}") from exc
+    if path.suffix.lower() in (".ini", ".cfg", ".conf"):
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(text, source=str(path))
+        except configparser.Error as exc:
+            raise ConfigError(f"the config file {path} is not valid INI: {exc}") from exc
+        return {name: dict(parser[name]) for name in parser.sections()}
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"the config file {path} is not valid TOML: {exc}") from exc
+    for name, values in data.items():
+        if not isinstance(values, dict):
+            raise ConfigError(f"{path}: '{name}' must be inside a section such as [odoo]")
+    return data
+
+
+def _warn_if_readable(path, values, warn):
+    if values.get("odoo", {}).get("api_key") and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        warn(f"warning: {path} holds an API key and other users can read it; run: chmod 600 {path}")
+
+
+def _convert(cls, section, values, origin):
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    converted = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(
+                f"unknown setting '{key}' in [{section}] of {origin} (known: {', '.join(known)})"
+            )
+        kind = type(known[key].default)
+        try:
+            converted[key] = value if isinstance(value, kind) else kind(str(value).strip())
+        except (ValueError, InvalidOperation):
+            raise ConfigError(
+                f"setting '{key}' in [{section}] of {origin} must be a {kind.__name__}, not {value!r}"
+            ) from None
+    return cls(**converted)
+
+
+def load_settings(config_path=None, options=None, environ=None, warn=print):
+    """Merge defaults, the config file, the environment and the options into :class:`Settings`.
+
+    ``config_path`` None means the default file, if it exists; ``options`` maps
+    ``"section.key"`` to a value (None = not given).
+    """
+    environ = os.environ if environ is None else environ
+    layers = []  # (origin, {section: {key: value}})
+    path = Path(config_path).expanduser() if config_path else default_config_path(environ)
+    if config_path or path.exists():
+        data = read_config_file(path)
+        _warn_if_readable(path, data, warn)
+        layers.append((str(path), data))
+    environment = {}
+    for variable, (section, key) in ENVIRONMENT.items():
+        if environ.get(variable):
+            environment.setdefault(section, {})[key] = environ[variable]
+    layers.append(("the environment", environment))
+    given = {}
+    for dest, value in (options or {}).items():
+        if value is not None:
+            section, key = dest.split(".")
+            given.setdefault(section, {})[key] = value
+    layers.append(("the command line", given))
+
+    merged = {name: {} for name in SECTIONS}
+    for origin, data in layers:
+        for section, values in data.items():
+            if section not in SECTIONS:
+                raise ConfigError(f"unknown section [{section}] in {origin} (known: {', '.join(SECTIONS)})")
+            _convert(SECTIONS[section], section, values, origin)  # report errors where they are
+            merged[section].update(values)
+    settings = Settings(
+        **{name: _convert(cls, name, merged[name], "the settings") for name, cls in SECTIONS.items()}
+    )
+    _validate(settings)
+    return settings
+
+
+def _validate(settings):
+    if settings.odoo.transport not in TRANSPORTS:
+        raise ConfigError(
+            f"transport must be one of {', '.join(TRANSPORTS)}, not '{settings.odoo.transport}'"
+        )
+    if settings.sheet.id_field not in ID_FIELDS:
+        raise ConfigError(f"id_field must be one of {', '.join(ID_FIELDS)}, not '{settings.sheet.id_field}'")
+    if settings.pull.page_size < 1:
+        raise ConfigError("page_size must be at least 1")
+    if settings.odoo.timeout <= 0:
+        raise ConfigError("timeout must be a positive number of seconds")
+    shares = (settings.pay.base_share, settings.pay.completion_share, settings.pay.daily_share)
+    if any(share < 0 for share in (*shares, settings.pay.bonus_rate, settings.pay.bonus_cap)):
+        raise ConfigError("pay shares, bonus rate and bonus cap cannot be negative")
+
+
+def require_connection(settings):
+    """The connection settings, or a ConfigError naming each missing one and where to set it."""
+    missing = [
+        f"{key} ([odoo] {key} in the config file or {variable})"
+        for variable, (_section, key) in ENVIRONMENT.items()
+        if not getattr(settings.odoo, key)
+    ]
+    if missing:
+        raise ConfigError("missing connection settings: " + "; ".join(missing))
+    return settings.odoo

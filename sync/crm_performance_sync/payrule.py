@@ -1,0 +1,51 @@
+"""The monthly pay rule of the payroll practice (SPEC, Payroll), in exact decimal arithmetic.
+
+For a pay base P (the employee's total pay base, from the workbook), a total score S (0..~120)
+and a plan completion rate C (a percentage, 112.0 = 112 %)::
+
+    base pay            = P x base share                      (50 %)
+    plan-completion pay = P x completion share x C / 100      (35 %)
+    daily-work pay      = P x daily share x S / 100           (15 %)
+    over-plan bonus     = P x bonus rate x min(C / 100 - 1, bonus cap), only when C > 100
+    monthly pay         = the sum of the four, each rounded to cents half-up
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+def to_decimal(number):
+    """A float from Odoo or a workbook as the decimal it prints as (88.5, not 88.499999...)."""
+    return number if isinstance(number, Decimal) else Decimal(repr(float(number)))
+
+
+def cents(amount):
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Pay:
+    base_pay: Decimal
+    completion_pay: Decimal
+    daily_pay: Decimal
+    bonus: Decimal
+
+    @property
+    def monthly_pay(self):
+        return self.base_pay + self.completion_pay + self.daily_pay + self.bonus
+
+
+def compute_pay(rule, pay_base, total_score, completion_rate):
+    """The :class:`Pay` of one employee under ``rule`` (a :class:`~.config.PayRule`)."""
+    base = to_decimal(pay_base)
+    completion = to_decimal(completion_rate) / HUNDRED
+    over_plan = min(max(completion - 1, Decimal(0)), rule.bonus_cap)
+    return Pay(
+        base_pay=cents(base * rule.base_share),
+        completion_pay=cents(base * rule.completion_share * completion),
+        daily_pay=cents(base * rule.daily_share * to_decimal(total_score) / HUNDRED),
+        bonus=cents(base * rule.bonus_rate * over_plan),
+    )
