@@ -12,13 +12,13 @@ class CrmKpiTargetGrid(models.TransientModel):
     _name = "crm.kpi.target.grid"
     _description = "Set Targets"
 
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     period_id = fields.Many2one(
         "crm.appraisal.period",
         required=True,
         default=lambda self: self._default_period_id(),
-        domain="[('state', '=', 'open'), ('period_type', '=', 'month')]",
+        domain="[('company_id', '=', company_id), ('state', '=', 'open'), ('period_type', '=', 'month')]",
     )
-    company_id = fields.Many2one(related="period_id.company_id")
     plan_id = fields.Many2one(
         "crm.appraisal.plan", string="Plan", required=True, domain="[('company_id', '=', company_id)]"
     )
