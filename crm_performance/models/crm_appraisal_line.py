@@ -19,6 +19,8 @@ class CrmAppraisalLine(models.Model):
 
     appraisal_id = fields.Many2one("crm.appraisal", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="appraisal_id.company_id", store=True)
+    employee_id = fields.Many2one(related="appraisal_id.employee_id", store=True)
+    period_id = fields.Many2one(related="appraisal_id.period_id", store=True)
     plan_line_id = fields.Many2one("crm.appraisal.plan.line", required=True, ondelete="cascade", index=True)
     kpi_id = fields.Many2one(related="plan_line_id.kpi_id", store=True, string="KPI")
     name = fields.Char(related="kpi_id.name", string="KPI Name")
@@ -37,12 +39,28 @@ class CrmAppraisalLine(models.Model):
     has_data = fields.Boolean(
         readonly=True, help="False when there was nothing to measure (no records, nothing to divide by)."
     )
+    gap = fields.Float(
+        string="Gap to Target",
+        compute="_compute_gap",
+        help="How far the actual is from the target: target − actual, or actual − target when lower "
+        "is better. Positive: still behind the target; zero or negative: target reached.",
+    )
     achievement = fields.Float(string="Achievement (%)", readonly=True, digits=(16, 2))
     score = fields.Float(readonly=True, digits=(16, 2))
     weighted_score = fields.Float(readonly=True, digits=(16, 2))
     note = fields.Char(readonly=True)
     manual_points = fields.Float(string="Points")
     occurrences = fields.Float(help="Deduction: occurrences in the period (half a day counts as a day).")
+
+    @api.depends("target", "actual", "kpi_id.direction", "plan_line_id.scoring_rule")
+    def _compute_gap(self):
+        for line in self:
+            if line.scoring_rule in ("manual", "deduction") or not line.target:
+                line.gap = 0.0
+            elif line.direction == "lower":
+                line.gap = line.actual - line.target
+            else:
+                line.gap = line.target - line.actual
 
     @api.constrains("manual_points", "occurrences")
     def _check_manual_input(self):
