@@ -137,12 +137,18 @@ class CrmAppraisal(models.Model):
 
     @api.depends("employee_id")
     def _compute_organisation(self):
+        """Department, job, manager and sales team (the one they sell in, else the one they lead)."""
+        led_teams = {}
+        for team in self.env["crm.team"].sudo().search(
+            [("user_id", "in", self.employee_id.user_id.ids)], order="sequence desc, id desc"
+        ):
+            led_teams[team.user_id] = team
         for appraisal in self:
             employee = appraisal.employee_id
             appraisal.department_id = employee.department_id
             appraisal.job_id = employee.job_id
             appraisal.manager_id = employee.parent_id
-            appraisal.team_id = employee.user_id.sale_team_id
+            appraisal.team_id = employee.user_id.sale_team_id or led_teams.get(employee.user_id)
 
     @api.depends("total_score", "team_id", "period_id", "plan_id")
     def _compute_rank(self):

@@ -77,6 +77,9 @@ class TestWorkflow(PerformanceCase):
             self.alice_m.with_user(self.hr_user).action_lock()  # not approved yet
         self.assertEqual(self.alice_m.state, "reviewed")
 
+    def test_team_leader_is_appraised_in_the_team_they_lead(self):
+        self.assertEqual((self.carol_m.team_id, self.alice_m.team_id), (self.team, self.team))
+
     def test_nobody_moves_their_own_appraisal(self):
         with self.assertRefused(UserError, "your own appraisal"):
             self.carol_m.with_user(self.carol).action_submit()
