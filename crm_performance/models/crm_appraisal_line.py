@@ -124,13 +124,15 @@ class CrmAppraisalLine(models.Model):
         return ratio is not None and ratio * 100.0 < self.plan_line_id.alert_threshold
 
     def action_open_records(self):
-        """Drill-down: the exact records counted for this line."""
+        """Drill-down: the exact records counted for this line, opened with the user's own rights."""
         self.ensure_one()
+        self.check_access("read")
         appraisal = self.appraisal_id
         period = appraisal.period_id
         if period.period_type != "month":
             raise UserError(_("Open the monthly appraisals to see the records behind a quarter or a year."))
-        return self.kpi_id._action_open_records(
+        # the KPI's source fields (ir.model.fields) are readable by administrators only
+        return self.kpi_id.sudo()._action_open_records(
             period.date_from,
             period.date_to,
             period._tz(),
