@@ -1,3 +1,5 @@
+import math
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -53,8 +55,16 @@ class CrmAppraisalLine(models.Model):
                         points=line.manual_points,
                     )
                 )
-            if line.occurrences < 0:
-                raise ValidationError(_("“%(kpi)s”: occurrences cannot be negative.", kpi=line.name))
+            if not 0 <= line.occurrences < math.inf:  # NaN fails both comparisons
+                raise ValidationError(
+                    _("“%(kpi)s”: occurrences must be a number of 0 or more.", kpi=line.name)
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.appraisal_id.filtered(lambda a: a.state != "draft")._check_editable()
+        return lines
 
     def write(self, vals):
         if not self.env.context.get(WORKFLOW) and self.appraisal_id.filtered(lambda a: a.state != "draft"):
@@ -73,6 +83,10 @@ class CrmAppraisalLine(models.Model):
         if MANUAL_FIELDS & set(vals):
             self._rescore()
         return result
+
+    def unlink(self):
+        self.appraisal_id.filtered(lambda a: a.state != "draft")._check_editable()
+        return super().unlink()
 
     def _rescore(self):
         """Apply the scoring rule to the stored inputs and update the appraisal totals."""
