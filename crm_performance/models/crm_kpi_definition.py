@@ -299,23 +299,26 @@ class CrmKpiDefinition(models.Model):
         """Return ``{user_id: value}`` of this KPI over [date_from, date_to] for ``user_ids``.
 
         Users without records get 0 for counts and sums, and no entry (no data) for averages,
-        ratios with a zero denominator and growths with nothing to compare with. ``cache``
-        shares the measures of a computation run between KPIs built on the same parts.
+        ratios with a zero denominator and growths with nothing to compare with, and nobody gets
+        an entry when the source model is gone (uninstalled: the KPI's source was emptied).
+        ``cache`` shares the measures of a computation run between KPIs built on the same parts.
         """
         self.ensure_one()
         cache = {} if cache is None else cache
         key = (self.id, date_from, date_to, tz, tuple(sorted(user_ids)))
         if key in cache:
             return cache[key]
-        if self.measure_mode in SOURCE_MODES:
+        if self.measure_mode in SOURCE_MODES and self.model_name not in self.env:
+            values = {}
+        elif self.measure_mode in SOURCE_MODES:
             values = self._measure_source(date_from, date_to, tz, user_ids)
         elif self.measure_mode == "ratio":
             numerators = self.numerator_id._measure(date_from, date_to, tz, user_ids, cache)
             denominators = self.denominator_id._measure(date_from, date_to, tz, user_ids, cache)
             values = {
-                uid: 100.0 * numerators.get(uid, 0.0) / denominator
+                uid: 100.0 * numerators[uid] / denominator
                 for uid, denominator in denominators.items()
-                if denominator
+                if denominator and uid in numerators
             }
         elif self.measure_mode == "growth":
             before_from, before_to = self._compared_span(date_from, date_to)
