@@ -293,9 +293,30 @@ def test_parallel_rpc_generation(odoo_server):
     period = call(
         "crm.appraisal.period", "create", vals_list=[{"period_type": "month", "date_from": "2024-02-01"}]
     ).json()[0]
-    employees = call("hr.employee", "search", domain=[("user_id", "!=", False)]).json()
-    plan = call("crm.appraisal.plan", "search", domain=[], limit=1).json()
-    call("crm.appraisal.plan", "write", ids=plan, vals={"employee_ids": [(6, 0, employees)]})
+    users = call(
+        "res.users",
+        "create",
+        vals_list=[{"name": f"Parallel {n}", "login": f"parallel{n}"} for n in range(6)],
+    ).json()
+    employees = call(
+        "hr.employee",
+        "create",
+        vals_list=[{"name": f"Parallel {n}", "user_id": uid} for n, uid in enumerate(users)],
+    ).json()
+    revenue = call(
+        "ir.model.data", "search_read", domain=[("name", "=", "kpi_won_revenue")], fields=["res_id"]
+    )
+    plan = call(
+        "crm.appraisal.plan",
+        "create",
+        vals_list=[
+            {
+                "name": "Parallel plan",
+                "employee_ids": [(6, 0, employees)],
+                "line_ids": [(0, 0, {"kpi_id": revenue.json()[0]["res_id"], "weight": 100})],
+            }
+        ],
+    ).json()
     barrier = threading.Barrier(2)
     answers = []
 
@@ -310,5 +331,7 @@ def test_parallel_rpc_generation(odoo_server):
         thread.join(120)
     for answer in answers:
         assert answer.ok or "one appraisal per period and plan" in answer.json()["message"], answer.text
-    rows = call("crm.appraisal", "search_read", domain=[("period_id", "=", period)], fields=["employee_id"])
+    domain = [("period_id", "=", period), ("plan_id", "in", plan)]
+    rows = call("crm.appraisal", "search_read", domain=domain, fields=["employee_id"])
     assert sorted(row["employee_id"][0] for row in rows.json()) == sorted(employees)
+    call("crm.appraisal.plan", "write", ids=plan, vals={"active": False})  # other tests' generations
