@@ -6,6 +6,7 @@ commit data never see each other. Run alone (``pytest tests``), the fixture inst
 module into a fresh database itself.
 """
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -93,6 +94,36 @@ def _template_db():
     os.environ["CRMPERF_TEMPLATE_DB"] = template
     os.environ["CRMPERF_TEMPLATE_OWNED"] = "1"
     return template
+
+
+@contextlib.contextmanager
+def database_copy():
+    """A private copy of the installed database (dropped afterwards); yields its name."""
+    db = f"crmperf_copy_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["createdb", "-T", _template_db(), db], check=True)
+    try:
+        yield db
+    finally:
+        from odoo.modules.registry import Registry
+        from odoo.sql_db import close_db
+
+        Registry.delete(db)
+        close_db(db)
+        subprocess.run(["dropdb", "--if-exists", db], check=False)
+
+
+def load_registry(db):
+    """The Odoo registry of ``db`` in this process, loaded afresh."""
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    test_enable = config["test_enable"]
+    config["test_enable"] = False  # pytest-odoo's setting: loading would run the at_install tests
+    try:
+        Registry.delete(db)
+        return Registry(db)
+    finally:
+        config["test_enable"] = test_enable
 
 
 def start_server(db=None):

@@ -4,17 +4,15 @@ approval is never lost to a recompute. PostgreSQL (REPEATABLE READ, unique index
 loser fail cleanly; Odoo retries it (``odoo.service.model.retrying``, as for every RPC call).
 """
 
-import subprocess
 import threading
 import time
-import uuid
 from datetime import date, datetime
 
 import psycopg2
 import pytest
 import requests
 
-from .conftest import _template_db, make_api_key
+from .conftest import database_copy, load_registry, make_api_key
 
 PERF = "crm_performance.crm_performance_group_"
 STAFF = 12  # salespeople appraised by the plan
@@ -43,23 +41,8 @@ def wait_until_blocked(db, seconds=20):
 
 @pytest.fixture(scope="module")
 def registry():
-    from odoo.modules.registry import Registry
-    from odoo.sql_db import close_db
-    from odoo.tools import config
-
-    db = f"crmperf_conc_{uuid.uuid4().hex[:8]}"
-    subprocess.run(["createdb", "-T", _template_db(), db], check=True)
-    test_enable = config["test_enable"]
-    config["test_enable"] = False  # pytest-odoo's setting: loading would run the at_install tests
-    try:
-        registry = Registry(db)
-        config["test_enable"] = test_enable
-        yield registry
-    finally:
-        config["test_enable"] = test_enable
-        Registry.delete(db)
-        close_db(db)
-        subprocess.run(["dropdb", "--if-exists", db], check=False)
+    with database_copy() as db:
+        yield load_registry(db)
 
 
 @pytest.fixture(scope="module")
