@@ -21,12 +21,24 @@
         "views/crm_kpi_target_views.xml",
         "wizards/crm_appraisal_reason_wizard_views.xml",
         "views/crm_appraisal_views.xml",
+        "views/crm_appraisal_line_views.xml",
+        "views/crm_appraisal_dashboard_views.xml",
+        "views/hr_employee_views.xml",
+        "views/res_users_views.xml",
+        "views/crm_team_views.xml",
         "views/res_config_settings_views.xml",
+        "wizards/crm_kpi_target_grid_views.xml",
+        "report/crm_appraisal_report.xml",
         "views/crm_performance_menus.xml",
     ],
     "demo": [
         "demo/crm_performance_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_performance/static/src/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": True,
 }

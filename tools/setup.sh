@@ -101,7 +101,7 @@ link_odoo() {
 }
 
 check_odoo_src
-apt_install postgresql libpq-dev libldap2-dev libsasl2-dev python3-dev build-essential chromium
+apt_install postgresql libpq-dev libldap2-dev libsasl2-dev python3-dev build-essential chromium wkhtmltopdf
 setup_postgres
 setup_venv
 link_odoo

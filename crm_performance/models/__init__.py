@@ -7,9 +7,14 @@ from . import crm_appraisal_period
 from . import crm_kpi_target
 from . import crm_appraisal
 from . import crm_appraisal_line
+from . import crm_appraisal_stat_mixin
 from . import crm_team_member
+from . import crm_team
 from . import crm_lead
+from . import hr_employee
 from . import mail_activity
 from . import res_company
 from . import res_config_settings
+from . import res_users
 from . import crm_performance_demo
+from . import res_partner

@@ -444,19 +444,23 @@ class CrmAppraisal(models.Model):
         kpis = lines.kpi_id
         tz = period._tz()
         user_ids = set(self.user_id.ids)
+        kpis._prefetch_measures(period.date_from, period.date_to, tz, user_ids, cache)
         measured = {
             kpi: kpi._measure(period.date_from, period.date_to, tz, user_ids, cache)
             for kpi in kpis
             if kpi.measure_mode not in ("manual", "deduction")
         }
         targets = self.env["crm.kpi.target"].sudo()._lookup(period, kpis, self.employee_id)
+        line_ids, results = [], []
         for appraisal in self:
             uid, employee_id = appraisal.user_id.id, appraisal.employee_id.id
             for line in appraisal.line_ids:
                 kpi = line.kpi_id
                 actual = measured.get(kpi, {}).get(uid)
                 target = targets.get((kpi.id, employee_id), line.plan_line_id.default_target)
-                line.write(line._result_values(actual, target))
+                line_ids.append(line.id)
+                results.append(line._result_values(actual, target))
+        lines.browse(line_ids)._write_results(results)
         self._compute_totals()
 
     def _sync_lines(self):

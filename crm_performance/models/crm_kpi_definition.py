@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -12,6 +13,10 @@ from odoo.tools.safe_eval import safe_eval
 SOURCE_MODES = ("count", "sum", "average")
 NUMERIC_TTYPES = ("integer", "float", "monetary")
 DATE_TTYPES = ("date", "datetime")
+# choices of the date field pickers of a definition (a client-side domain on ir.model.fields)
+DATE_FIELDS_DOMAIN = (
+    "[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), ('store', '=', True)]"
+)
 
 
 class CrmKpiDefinition(models.Model):
@@ -74,7 +79,7 @@ class CrmKpiDefinition(models.Model):
         "ir.model.fields",
         string="Date Field",
         ondelete="set null",
-        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), ('store', '=', True)]",
+        domain=DATE_FIELDS_DOMAIN,
         help="The date that places a record in a period.",
     )
     user_field_id = fields.Many2one(
@@ -101,13 +106,13 @@ class CrmKpiDefinition(models.Model):
         "ir.model.fields",
         string="From Date",
         ondelete="set null",
-        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), ('store', '=', True)]",
+        domain=DATE_FIELDS_DOMAIN,
     )
     duration_end_field_id = fields.Many2one(
         "ir.model.fields",
         string="To Date",
         ondelete="set null",
-        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), ('store', '=', True)]",
+        domain=DATE_FIELDS_DOMAIN,
     )
     duration_unit = fields.Selection([("hours", "Hours"), ("days", "Days")], default="days")
 
@@ -280,19 +285,20 @@ class CrmKpiDefinition(models.Model):
     # measurement
     # ------------------------------------------------------------------
 
-    def _span_domain(self, date_from, date_to, tz, user_ids):
-        """Filter + date span + salespeople, in the source model's terms."""
+    def _period_domain(self, date_from, date_to, tz):
+        """Filter + date span, in the source model's terms."""
         self.ensure_one()
         date_fname = self.date_field_id.name
         if self.date_field_id.ttype == "datetime":
             start, stop = map(fields.Datetime.to_string, _utc_bounds(date_from, date_to, tz))
         else:
             start, stop = map(fields.Date.to_string, (date_from, date_to + timedelta(days=1)))
-        return (
-            self._get_domain()
-            & Domain(date_fname, ">=", start)
-            & Domain(date_fname, "<", stop)
-            & Domain(self.user_field_id.name, "in", list(user_ids))
+        return self._get_domain() & Domain(date_fname, ">=", start) & Domain(date_fname, "<", stop)
+
+    def _span_domain(self, date_from, date_to, tz, user_ids):
+        """Filter + date span + salespeople, in the source model's terms."""
+        return self._period_domain(date_from, date_to, tz) & Domain(
+            self.user_field_id.name, "in", list(user_ids)
         )
 
     def _measure(self, date_from, date_to, tz, user_ids, cache=None):
@@ -301,11 +307,12 @@ class CrmKpiDefinition(models.Model):
         Users without records get 0 for counts and sums, and no entry (no data) for averages,
         ratios with a zero denominator and growths with nothing to compare with, and nobody gets
         an entry when the source model is gone (uninstalled: the KPI's source was emptied).
-        ``cache`` shares the measures of a computation run between KPIs built on the same parts.
+        ``cache`` shares the measures of a computation run between KPIs built on the same parts
+        (see ``_prefetch_measures``).
         """
         self.ensure_one()
         cache = {} if cache is None else cache
-        key = (self.id, date_from, date_to, tz, tuple(sorted(user_ids)))
+        key = _cache_key(self, date_from, date_to, tz, user_ids)
         if key in cache:
             return cache[key]
         if self.measure_mode in SOURCE_MODES and self.model_name not in self.env:
@@ -334,42 +341,97 @@ class CrmKpiDefinition(models.Model):
         cache[key] = values
         return values
 
+    def _prefetch_measures(self, date_from, date_to, tz, user_ids, cache):
+        """Measure every count/sum/average these KPIs are built from into ``cache``, with one
+        scan per source model, salesperson field and span instead of one query per KPI."""
+        groups = defaultdict(lambda: self.browse())
+        for kpi in self:
+            for part, span in kpi._source_parts(date_from, date_to):
+                # a source model uninstalled since is measured by _measure: no data
+                if part.model_name in self.env and _cache_key(part, *span, tz, user_ids) not in cache:
+                    groups[part.model_name, part.user_field_id, span] |= part
+        for (_model, _user_field, span), kpis in groups.items():
+            for kpi, values in kpis._measure_scan(*span, tz, user_ids).items():
+                cache[_cache_key(kpi, *span, tz, user_ids)] = values
+
+    def _source_parts(self, date_from, date_to):
+        """[(source KPI, (date_from, date_to))] measured to compute this KPI over the span."""
+        self.ensure_one()
+        if self.measure_mode in SOURCE_MODES:
+            return [(self, (date_from, date_to))]
+        if self.measure_mode == "ratio":
+            return [(part, (date_from, date_to)) for part in self.numerator_id | self.denominator_id]
+        if self.measure_mode == "growth":
+            spans = [(date_from, date_to), self._compared_span(date_from, date_to)]
+            return [(self.growth_base_id, span) for span in spans]
+        return []
+
     def _measure_source(self, date_from, date_to, tz, user_ids):
         """One grouped query over the source model for every salesperson at once."""
+        self.ensure_one()
+        return self._measure_scan(date_from, date_to, tz, user_ids)[self]
+
+    def _measure_scan(self, date_from, date_to, tz, user_ids):
+        """``{kpi: {user_id: value}}`` of count/sum/average KPIs sharing a source model and a
+        salesperson field: one grouped query, each KPI an aggregate filtered by its own domain.
+        A KPI whose domain needs a join gets a query of its own."""
         if not user_ids:
-            return {}
-        model = self.env[self.model_name].sudo()
-        user_fname = self.user_field_id.name
-        domain = self._span_domain(date_from, date_to, tz, user_ids)
+            return {kpi: {} for kpi in self}
+        model = self.env[self[:1].model_name].sudo()
+        user_fname = self[:1].user_field_id.name
+        scans = []  # (query, {kpi: its condition in the query})
+        shared = model._search(Domain(user_fname, "in", list(user_ids)), active_test=False)
+        conditions = {}
+        for kpi in self:
+            query = model._search(kpi._period_domain(date_from, date_to, tz))
+            if query.is_empty():
+                conditions[kpi] = SQL("FALSE")
+            elif query._joins:
+                query.add_where(Domain(user_fname, "in", list(user_ids))._to_sql(model, model._table, query))
+                scans.append((query, {kpi: SQL("TRUE")}))
+            else:
+                conditions[kpi] = query.where_clause if query._where_clauses else SQL("TRUE")
+        if conditions:
+            shared.add_where(SQL("(%s)", SQL(" OR ").join(SQL("(%s)", c) for c in conditions.values())))
+            scans.append((shared, conditions))
+        measured = {}
+        for query, kpi_conditions in scans:
+            user_sql = model._field_to_sql(model._table, user_fname, query)
+            kpis = list(kpi_conditions)
+            aggregates = [kpi._aggregate_sql(model, query, kpi_conditions[kpi]) for kpi in kpis]
+            query.groupby = user_sql
+            rows = self.env.execute_query(query.select(user_sql, *aggregates))
+            for index, kpi in enumerate(kpis, start=1):
+                measured[kpi] = kpi._measured_values({row[0]: row[index] for row in rows}, user_ids)
+        return measured
+
+    def _aggregate_sql(self, model, query, condition):
+        """The SQL aggregate of this KPI over the rows matching ``condition``."""
+        self.ensure_one()
         if self.measure_mode == "average" and self.average_of == "duration":
-            return self._measure_duration(model, domain)
-        aggregate = {
-            "count": "__count",
-            "sum": f"{self.field_id.name}:sum",
-            "average": f"{self.field_id.name}:avg",
-        }[self.measure_mode]
-        values = {user.id: value for user, value in model._read_group(domain, [user_fname], [aggregate])}
+            start_sql = model._field_to_sql(model._table, self.duration_start_field_id.name, query)
+            end_sql = model._field_to_sql(model._table, self.duration_end_field_id.name, query)
+            per_unit = 3600.0 if self.duration_unit == "hours" else 86400.0
+            return SQL(
+                "AVG(EXTRACT(EPOCH FROM (%s::timestamp - %s::timestamp))) FILTER (WHERE %s) / %s",
+                end_sql,
+                start_sql,
+                SQL("%s AND %s IS NOT NULL AND %s IS NOT NULL", condition, start_sql, end_sql),
+                per_unit,
+            )
+        if self.measure_mode == "count":
+            return SQL("COUNT(*) FILTER (WHERE %s)", condition)
+        function = SQL("SUM") if self.measure_mode == "sum" else SQL("AVG")
+        field_sql = model._field_to_sql(model._table, self.field_id.name, query)
+        return SQL("%s(%s) FILTER (WHERE %s)", function, field_sql, condition)
+
+    def _measured_values(self, values, user_ids):
+        """Counts and sums are 0 for users without records, averages have no entry."""
+        self.ensure_one()
         if self.measure_mode != "average":
             values = {uid: float(value or 0.0) for uid, value in values.items()}
             values.update({uid: 0.0 for uid in user_ids if uid not in values})
         return {uid: float(value) for uid, value in values.items() if value is not None}
-
-    def _measure_duration(self, model, domain):
-        """Average time between two date fields per salesperson, in hours or days."""
-        query = model._search(domain)
-        user_sql = model._field_to_sql(model._table, self.user_field_id.name, query)
-        start_sql = model._field_to_sql(model._table, self.duration_start_field_id.name, query)
-        end_sql = model._field_to_sql(model._table, self.duration_end_field_id.name, query)
-        seconds = SQL(
-            "EXTRACT(EPOCH FROM (%s::timestamp - %s::timestamp))",
-            end_sql,
-            start_sql,
-        )
-        per_unit = 3600.0 if self.duration_unit == "hours" else 86400.0
-        query.add_where(SQL("%s IS NOT NULL AND %s IS NOT NULL", start_sql, end_sql))
-        query.groupby = user_sql
-        rows = self.env.execute_query(query.select(user_sql, SQL("AVG(%s) / %s", seconds, per_unit)))
-        return {uid: float(value) for uid, value in rows if value is not None}
 
     def _compared_span(self, date_from, date_to):
         """The span a growth compares with: the previous span of the same length, or last year."""
@@ -417,6 +479,10 @@ class CrmKpiDefinition(models.Model):
             "context": {"create": False},
             "target": "current",
         }
+
+
+def _cache_key(kpi, date_from, date_to, tz, user_ids):
+    return (kpi.id, date_from, date_to, tz, tuple(sorted(user_ids)))
 
 
 def _utc_bounds(date_from, date_to, tz):

@@ -23,6 +23,10 @@ class CrmLead(models.Model):
         help="Hours from the lead's creation to its first follow-up.",
     )
 
+    # the dates that place leads in a period (won, lost, closed, assigned... KPIs)
+    _date_closed_idx = models.Index("(date_closed)")
+    _create_date_idx = models.Index("(create_date)")
+
     @api.depends("first_followup_date", "create_date")
     def _compute_first_followup_hours(self):
         for lead in self:

@@ -1,1 +1,15 @@
-from . import test_compute, test_groups
+from . import (
+    test_access,
+    test_compute,
+    test_crons,
+    test_groups,
+    test_i18n,
+    test_modes,
+    test_my_performance,
+    test_report,
+    test_reporting,
+    test_target_grid,
+    test_tour,
+    test_validation,
+    test_workflow,
+)

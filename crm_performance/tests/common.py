@@ -154,3 +154,29 @@ class PerformanceCase(TransactionCase):
     @staticmethod
     def line_of(appraisal, kpi):
         return appraisal.line_ids.filtered(lambda line: line.kpi_id == kpi)
+
+
+class AppraisalCase(PerformanceCase):
+    """PerformanceCase with a three-KPI plan and the February and March appraisals of Alice and Bob.
+
+    Plan "Sales": won revenue (weight 70, default target 50 000, plan completion), average days
+    to close (20, lower is better, default target 12) and weekly report quality (10, manual).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        k = cls.kpi
+        cls.plan = cls._plan(
+            [
+                (k["won_revenue"], 70, {"default_target": 50000, "is_completion_line": True}),
+                (k["days_to_close"], 20, {"default_target": 12}),
+                (k["weekly_reports"], 10, {"max_points": 10}),
+            ],
+            name="Sales",
+        )
+        appraisals = cls.env["crm.appraisal"]._generate(cls.feb | cls.march)
+        cls.appraisal = {
+            (appraisal.employee_id.name, appraisal.period_id): appraisal for appraisal in appraisals
+        }
+        cls.alice_march = cls.appraisal["Alice", cls.march]

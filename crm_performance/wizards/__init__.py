@@ -1,1 +1,2 @@
 from . import crm_appraisal_reason_wizard
+from . import crm_kpi_target_grid

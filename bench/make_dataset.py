@@ -1,0 +1,604 @@
+"""Generate a benchmark database: a sales organisation and twelve months of CRM history.
+
+    python bench/make_dataset.py --db crmperf_bench --users 50 --leads 100000
+
+Creates the database with crm_performance and gamification (``odoo-bin -i``), then through
+the ORM: ``--users`` salespeople (res.users + hr.employee with a badge ID) in sales teams of
+ten, each team led by an area manager. Then in bulk (PostgreSQL COPY, non-unique indexes
+dropped and rebuilt): customers (res.partner), ``--leads`` crm.lead rows (leads and
+opportunities, won / lost / open), ``--activities`` done activities on them (mail.activity,
+archived with a done date) and ``--meetings`` calendar events, all over the twelve full
+months before the current one.
+
+Every bulk row starts from a row the ORM wrote for a record of the same kind, so NOT NULL and
+defaulted columns are right; the columns that vary are written with the values the ORM would
+compute (won_status, day_open, day_close, prorated_revenue, team_user_id, first_followup_hours,
+email_normalized, commercial_partner_id...). ``verify`` recomputes every stored computed field
+of a sample with the ORM and fails if any differs from what was loaded.
+"""
+
+import argparse
+import io
+import json
+import math
+import random
+import subprocess
+import time
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+from benchlib import WINDOW_PARAM, environment, odoo_bin, write_conf
+
+TEAM_SIZE = 10
+CITIES = ("Shanghai", "Beijing", "Shenzhen", "Hangzhou", "Chengdu")
+CHUNK = 50_000
+# stored computed fields not checked by verify: filled by processes outside the row itself
+UNCHECKED = {
+    "crm.lead": {"automated_probability", "date_open", "date_last_stage_update", "calendar_event_ids"},
+    "mail.activity": set(),
+    "calendar.event": set(),
+    "res.partner": set(),
+}
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--db", default="crmperf_bench")
+    parser.add_argument("--users", type=int, default=50, help="salespeople (default 50)")
+    parser.add_argument("--leads", type=int, default=100_000, help="crm.lead rows (default 100 000)")
+    parser.add_argument("--activities", type=int, help="done activities (default 2 x leads)")
+    parser.add_argument("--meetings", type=int, help="calendar events (default leads / 5)")
+    parser.add_argument("--customers", type=int, help="new customers (default leads / 20)")
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args(argv)
+    if args.activities is None:
+        args.activities = 2 * args.leads
+    if args.meetings is None:
+        args.meetings = args.leads // 5
+    if args.customers is None:
+        args.customers = max(args.leads // 20, 1)
+    return args
+
+
+def data_window(today):
+    """The twelve full months before the month of ``today``: (first day, first day after)."""
+    end = today.replace(day=1)
+    return end.replace(year=end.year - 1), end
+
+
+# ----------------------------------------------------------------------------------------------
+# bulk loading
+# ----------------------------------------------------------------------------------------------
+
+
+def copy_text(value):
+    """A value in PostgreSQL COPY text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dict | list):
+        value = json.dumps(value)
+    text = str(value)
+    if any(char in text for char in "\\\t\n\r"):
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def template_row(env, model, record):
+    """The table row the ORM wrote for ``record``, as {column: value}."""
+    env.flush_all()
+    table = env[model]._table
+    env.cr.execute(f'SELECT * FROM "{table}" WHERE id = %s', [record.id])
+    return dict(zip([col.name for col in env.cr.description], env.cr.fetchone(), strict=True))
+
+
+def next_id(env, table):
+    env.cr.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"')
+    return env.cr.fetchone()[0]
+
+
+def bulk_insert(env, model, template, columns, rows):
+    """COPY ``rows`` (tuples of ``columns``, ids included) into the model's table, every other
+    column as in ``template``. Non-unique indexes are dropped during the load and rebuilt."""
+    cr = env.cr
+    table = env[model]._table
+    constant = [col for col in template if col not in columns]
+    tail = "\t".join(copy_text(template[col]) for col in constant)
+    cr.execute(
+        """SELECT i.indexname, i.indexdef FROM pg_indexes i
+            WHERE i.tablename = %s AND NOT EXISTS (
+                  SELECT 1 FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+                   WHERE c.relname = i.indexname AND (x.indisunique OR x.indisprimary))""",
+        [table],
+    )
+    indexes = cr.fetchall()
+    for name, _definition in indexes:
+        cr.execute(f'DROP INDEX "{name}"')
+    statement = f'COPY "{table}" ({", ".join(f"{c}" for c in (*columns, *constant))}) FROM STDIN'
+    buffer, count = io.StringIO(), 0
+    for row in rows:
+        buffer.write("\t".join(map(copy_text, row)))
+        buffer.write("\t" + tail + "\n" if tail else "\n")
+        count += 1
+        if count % CHUNK == 0:
+            buffer.seek(0)
+            cr._obj.copy_expert(statement, buffer)
+            buffer = io.StringIO()
+    buffer.seek(0)
+    cr._obj.copy_expert(statement, buffer)
+    cr.execute("SET LOCAL maintenance_work_mem = '1GB'")
+    for _name, definition in indexes:
+        cr.execute(definition)
+    cr.execute(f"SELECT setval('{table}_id_seq', (SELECT MAX(id) FROM \"{table}\"))")
+    cr.execute(f'ANALYZE "{table}"')
+    env.invalidate_all()
+    return count
+
+
+# ----------------------------------------------------------------------------------------------
+# the organisation (ORM)
+# ----------------------------------------------------------------------------------------------
+
+
+def make_org(env, n_users):
+    """Salespeople and area managers: users, employees, teams. Returns (salespeople, managers)."""
+    users = env["res.users"].with_context(no_reset_password=True)
+    salesman = env.ref("sales_team.group_sale_salesman")
+    leader_group = env.ref("sales_team.group_sale_salesman_all_leads")
+    n_teams = math.ceil(n_users / TEAM_SIZE)
+    managers = users.create(
+        [
+            {
+                "name": f"Area manager {k:03d}",
+                "login": f"bench_am_{k}",
+                "group_ids": [(6, 0, leader_group.ids)],
+            }
+            for k in range(n_teams)
+        ]
+    )
+    salespeople = users.create(
+        [
+            {"name": f"Salesperson {i:04d}", "login": f"bench_sp_{i}", "group_ids": [(6, 0, salesman.ids)]}
+            for i in range(n_users)
+        ]
+    )
+    jobs = env["hr.job"].create([{"name": "Area manager (bench)"}, {"name": "Salesperson (bench)"}])
+    manager_employees = env["hr.employee"].create(
+        [
+            {"name": user.name, "user_id": user.id, "job_id": jobs[0].id, "barcode": f"M{k:05d}"}
+            for k, user in enumerate(managers)
+        ]
+    )
+    env["hr.employee"].create(
+        [
+            {
+                "name": user.name,
+                "user_id": user.id,
+                "job_id": jobs[1].id,
+                "barcode": f"S{i:06d}",
+                "parent_id": manager_employees[i // TEAM_SIZE].id,
+            }
+            for i, user in enumerate(salespeople)
+        ]
+    )
+    env["crm.team"].create(
+        [
+            {
+                "name": f"Bench team {k:03d}",
+                "user_id": manager.id,
+                "crm_team_member_ids": [
+                    (0, 0, {"user_id": user.id}) for user in salespeople[k * TEAM_SIZE : (k + 1) * TEAM_SIZE]
+                ],
+            }
+            for k, manager in enumerate(managers)
+        ]
+    )
+    env.flush_all()
+    return salespeople, managers
+
+
+# ----------------------------------------------------------------------------------------------
+# the volume rows (COPY)
+# ----------------------------------------------------------------------------------------------
+
+
+def moment(rng, start, end):
+    """A random datetime (whole seconds) in [start, end)."""
+    span = int((end - start).total_seconds())
+    return start + timedelta(seconds=rng.randrange(span))
+
+
+def make_customers(env, rng, salespeople, count, window):
+    """New customers (companies and individuals) created by the salespeople over the window."""
+    template = env["res.partner"].create({"name": "Template customer", "user_id": salespeople[0].id})
+    row = template_row(env, "res.partner", template)
+    template.unlink()
+    start, end = window
+    first = next_id(env, "res_partner")
+    columns = (
+        "id",
+        "name",
+        "complete_name",
+        "commercial_partner_id",
+        "commercial_company_name",
+        "is_company",
+        "user_id",
+        "email",
+        "email_normalized",
+        "phone",
+        "phone_sanitized",
+        "city",
+        "create_date",
+        "write_date",
+    )
+    customers = {}  # user id: [(partner id, name, email, phone, city, is company)]
+
+    def rows():
+        dates = sorted(moment(rng, start, end) for _ in range(count))  # ids follow creation, as in life
+        for pid, created in enumerate(dates, start=first):
+            user = rng.choice(salespeople).id
+            company = rng.random() < 0.5
+            name = f"{'Company' if company else 'Customer'} {pid}"
+            email = f"contact{pid}@customer{pid}.example.com"
+            phone = f"+33 6 {pid % 100:02d} {pid // 100 % 100:02d} {pid // 10000 % 100:02d} 00"
+            city = rng.choice(CITIES)
+            customers.setdefault(user, []).append((pid, name, email, phone, city, company))
+            yield (
+                *(pid, name, name, pid, name if company else None, company, user),
+                *(email, email, phone, phone, city, created, created),
+            )
+
+    bulk_insert(env, "res.partner", row, columns, rows())
+    return customers
+
+
+LEAD_COLUMNS = (
+    "id",
+    "name",
+    "type",
+    "user_id",
+    "team_id",
+    "team_user_id",
+    "stage_id",
+    "probability",
+    "automated_probability",
+    "active",
+    "won_status",
+    "lost_reason_id",
+    "expected_revenue",
+    "prorated_revenue",
+    "create_date",
+    "write_date",
+    "date_open",
+    "day_open",
+    "date_closed",
+    "day_close",
+    "date_last_stage_update",
+    "date_deadline",
+    "partner_id",
+    "partner_name",
+    "contact_name",
+    "email_from",
+    "email_normalized",
+    "email_domain_criterion",
+    "email_state",
+    "phone",
+    "phone_sanitized",
+    "phone_state",
+    "city",
+    "first_followup_date",
+    "first_followup_hours",
+)
+
+
+def lead_templates(env, user):
+    """ORM-made won, lost and open opportunities and an open lead; their rows, then deleted."""
+    stages = env["crm.stage"].search([], order="sequence")
+    won_stage = stages.filtered("is_won")[:1]
+    leads = env["crm.lead"].with_context(tracking_disable=True, mail_create_nolog=True)
+    base = {"user_id": user.id, "expected_revenue": 1000.0, "email_from": "a@b.example.com"}
+    won = leads.create({**base, "name": "won", "type": "opportunity", "stage_id": won_stage.id})
+    lost = leads.create({**base, "name": "lost", "type": "opportunity"})
+    lost.action_set_lost()
+    open_opportunity = leads.create({**base, "name": "open", "type": "opportunity"})
+    open_lead = leads.create({**base, "name": "lead", "type": "lead"})
+    records = won | lost | open_opportunity | open_lead
+    rows = [template_row(env, "crm.lead", lead) for lead in records]
+    records.unlink()
+    varying = {col for col in rows[0] if len({repr(row[col]) for row in rows}) > 1}
+    unexpected = varying - set(LEAD_COLUMNS)
+    if unexpected:
+        raise RuntimeError(f"crm_lead columns that differ by outcome and are not generated: {unexpected}")
+    return rows[0], (stages - won_stage).ids, won_stage.id
+
+
+def make_leads(env, rng, salespeople, customers, count, window):
+    """Leads and opportunities over the window.
+
+    Returns ({lead id: (user id, created, first follow-up, name)}, {won_status: count})."""
+    template, open_stages, won_stage = lead_templates(env, salespeople[0])
+    teams = {member.user_id.id: member.crm_team_id for member in env["crm.team.member"].search([])}
+    lost_reasons = env["crm.lost.reason"].search([]).ids or [None]
+    # a few strong performers, many average ones
+    weights = [rng.lognormvariate(0, 0.5) for _ in salespeople]
+    start, end = (datetime.combine(day, datetime.min.time()) for day in window)
+    first = next_id(env, "crm_lead")
+    followed, stats = {}, Counter()
+
+    def rows():
+        users = rng.choices(salespeople.ids, weights=weights, k=count)
+        dates = sorted(moment(rng, start, end) for _ in range(count))  # ids follow creation
+        for k, (user, created) in enumerate(zip(users, dates, strict=True)):
+            lid = first + k
+            team = teams[user]
+            kind = "opportunity" if rng.random() < 0.7 else "lead"
+            outcome = rng.choices(
+                ("won", "lost", "open"), (0.35, 0.35, 0.3) if kind == "opportunity" else (0, 0.3, 0.7)
+            )[0]
+            closed = created + timedelta(seconds=int(rng.gammavariate(2.0, 12.0) * 86400))
+            if outcome != "open" and closed >= end:
+                outcome = "open"
+            revenue = round(rng.lognormvariate(9.5, 0.8), 2) if kind == "opportunity" else 0.0
+            partner = None
+            name, email, phone, city = (
+                f"Prospect {lid}",
+                f"info{lid}@prospect{lid % 997}.example.com",
+                None,
+                None,
+            )
+            if rng.random() < 0.8:
+                phone = f"+33 7 {lid % 100:02d} {lid // 100 % 100:02d} {lid // 10000 % 100:02d} 11"
+            if rng.random() < 0.8:
+                city = rng.choice(CITIES)
+            if outcome == "won" and customers.get(user):
+                partner, name, email, phone, city, _company = rng.choice(customers[user])
+            if rng.random() < 0.1:
+                email = None
+            if outcome == "won":
+                stage, probability, active, closed_at = won_stage, 100.0, True, closed
+            elif outcome == "lost":
+                stage, probability, active, closed_at = rng.choice(open_stages), 0.0, False, closed
+            else:
+                stage, probability, active, closed_at = (
+                    rng.choice(open_stages),
+                    10.0 * rng.randint(1, 9),
+                    True,
+                    None,
+                )
+            hours = rng.expovariate(1 / 16.0)
+            followup = created + timedelta(seconds=int(hours * 3600)) if rng.random() < 0.85 else None
+            title = f"{name} – opportunity {lid}"
+            if followup and followup >= end:
+                followup = None
+            if followup:
+                followed[lid] = (user, created, followup, title)
+            stats[outcome if outcome != "open" else "pending"] += 1
+            yield (
+                *(lid, title, kind, user, team.id, team.user_id.id or None, stage),
+                *(probability, probability, active, outcome if outcome != "open" else "pending"),
+                rng.choice(lost_reasons) if outcome == "lost" else None,
+                *(revenue, round(revenue * probability / 100.0, 2), created, closed_at or created),
+                *(created, 0.0, closed_at, abs((closed_at - created).days) if closed_at else None),
+                *(
+                    closed_at or created,
+                    (created + timedelta(days=30)).date() if kind == "opportunity" else None,
+                ),
+                *(partner, name if partner else None, None, email, email, _email_domain(email)),
+                *("correct" if email else None, phone, phone),
+                *(None, city, followup),
+                (max((followup - created).total_seconds() / 3600.0, 0.0) if followup else 0.0),
+            )
+
+    bulk_insert(env, "crm.lead", template, LEAD_COLUMNS, rows())
+    return followed, dict(stats)
+
+
+def _email_domain(email):
+    return "@" + email.split("@")[1] if email else None
+
+
+def make_activities(env, rng, followed, count, window):
+    """Done activities: the first follow-up of each lead followed up, then later ones."""
+    lead = env["crm.lead"].create({"name": "Template"})  # its follow-up gets stamped: not a bench lead
+    activity = env["mail.activity"].create(
+        {
+            "res_model_id": env["ir.model"]._get_id("crm.lead"),
+            "res_id": lead.id,
+            "user_id": next(iter(followed.values()))[0],
+            "activity_type_id": env.ref("mail.mail_activity_data_call").id,
+            "summary": "Template",
+        }
+    )
+    activity._action_done()
+    row = template_row(env, "mail.activity", activity.with_context(active_test=False))
+    activity.unlink()
+    lead.unlink()
+    types = env["mail.activity.type"].search([("res_model", "in", (False, "crm.lead"))]).ids
+    end = datetime.combine(window[1], datetime.min.time())
+    first = next_id(env, "mail_activity")
+    columns = (
+        "id",
+        "res_id",
+        "res_name",
+        "user_id",
+        "activity_type_id",
+        "summary",
+        "date_deadline",
+        "date_done",
+        "create_date",
+        "write_date",
+    )
+    leads = list(followed.items())
+    unfollowed = set()
+    if count < len(leads):  # fewer activities than followed leads: the others were not followed
+        rng.shuffle(leads)
+        unfollowed = {lid for lid, _ in leads[count:]}
+        leads = leads[:count]
+
+    def rows():
+        # (done, created, lead id, user, name, summary), inserted in the order they were done
+        done_list = [
+            (followup, created, lid, user, title, "First follow-up")
+            for lid, (user, created, followup, title) in leads
+        ]
+        for _ in range(count - len(leads)):
+            lid, (user, _created, followup, title) = rng.choice(leads)
+            done = min(followup + timedelta(seconds=rng.randrange(45 * 86400)), end - timedelta(seconds=1))
+            done_list.append((done, followup, lid, user, title, "Follow-up"))
+        done_list.sort()
+        for aid, (done, created, lid, user, title, summary) in enumerate(done_list, start=first):
+            yield (aid, lid, title, user, rng.choice(types), summary, done.date(), done.date(), created, done)
+
+    bulk_insert(env, "mail.activity", row, columns, rows())
+    if unfollowed:
+        env.cr.execute(
+            "UPDATE crm_lead SET first_followup_date = NULL, first_followup_hours = 0 WHERE id = ANY(%s)",
+            [sorted(unfollowed)],
+        )
+        for lid in unfollowed:
+            del followed[lid]
+
+
+def make_meetings(env, rng, salespeople, count, window):
+    """Meetings (visits) organised by the salespeople, an hour each in working hours."""
+    event = env["calendar.event"].create(
+        {
+            "name": "Template",
+            "user_id": salespeople[0].id,
+            "start": datetime(2020, 1, 6, 9),
+            "stop": datetime(2020, 1, 6, 10),
+            "partner_ids": [],
+        }
+    )
+    row = template_row(env, "calendar.event", event)
+    event.unlink()
+    start, end = window
+    first = next_id(env, "calendar_event")
+    days = (end - start).days
+    columns = ("id", "name", "user_id", "start", "stop", "create_date", "write_date")
+
+    def rows():
+        events = []
+        for _ in range(count):
+            day = start + timedelta(days=rng.randrange(days))
+            begin = datetime.combine(day, datetime.min.time()) + timedelta(hours=rng.randint(1, 10))
+            events.append((begin - timedelta(days=rng.randint(1, 10)), begin))
+        events.sort()  # ids follow creation
+        for eid, (created, begin) in enumerate(events, start=first):
+            user = rng.choice(salespeople).id
+            yield (eid, f"Customer visit {eid}", user, begin, begin + timedelta(hours=1), created, created)
+
+    bulk_insert(env, "calendar.event", row, columns, rows())
+
+
+# ----------------------------------------------------------------------------------------------
+# verification (ORM reads against the generator's expectations)
+# ----------------------------------------------------------------------------------------------
+
+
+def check_stored_computes(env, model, sample=40):
+    """Recompute every stored computed field of the last ``sample`` rows; raise on a difference."""
+    records = env[model].with_context(active_test=False).search([], order="id desc", limit=sample)
+    names = [
+        name
+        for name, field in records._fields.items()
+        if field.store
+        and field.compute
+        and field.readonly
+        and field.type not in ("one2many", "many2many")
+        and name not in UNCHECKED[model]
+    ]
+    loaded = {name: _plain(records.mapped(name)) for name in names}
+    with env.cr.savepoint(flush=False) as savepoint:
+        for name in names:
+            env.add_to_compute(records._fields[name], records)
+        records._recompute_recordset(names)
+        computed = {name: _plain(records.mapped(name)) for name in names}
+        savepoint.rollback()
+    env.invalidate_all()
+    wrong = {name: (loaded[name][:3], computed[name][:3]) for name in names if loaded[name] != computed[name]}
+    if wrong:
+        raise AssertionError(f"{model}: bulk values differ from the ORM's computation: {wrong}")
+    return len(names)
+
+
+def _plain(values):
+    if hasattr(values, "ids"):
+        return values.ids
+    return [round(value, 4) if isinstance(value, float) else value for value in values]
+
+
+def verify(env, salespeople, stats, window):
+    """ORM reads compared with what the generator wrote."""
+    checked = {model: check_stored_computes(env, model) for model in UNCHECKED}
+    leads = env["crm.lead"].with_context(active_test=False)
+    for outcome, expected in stats.items():
+        found = leads.search_count([("won_status", "=", outcome), ("user_id", "in", salespeople.ids)])
+        assert found == expected, (outcome, found, expected)
+    lost = leads.search([("won_status", "=", "lost")], limit=1)
+    assert not lost.active and lost.probability == 0 and lost.date_closed, "lost = archived, 0 %, closed"
+    won = env["crm.lead"].search([("won_status", "=", "won")], limit=1)
+    assert won.stage_id.is_won and won.day_close == abs((won.date_closed - won.create_date).days)
+    followed = leads.search([("first_followup_date", "!=", False)], limit=1)
+    done = (
+        env["mail.activity"]
+        .with_context(active_test=False)
+        .search(
+            [("res_model", "=", "crm.lead"), ("res_id", "=", followed.id), ("date_done", "!=", False)],
+            order="date_done",
+            limit=1,
+        )
+    )
+    assert done.date_done == followed.first_followup_date.date(), "first activity done = first follow-up"
+    assert window[0] <= followed.create_date.date() < window[1]
+    return checked
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    rng = random.Random(args.seed)
+    started = time.perf_counter()
+
+    def say(text):
+        print(f"[make_dataset {time.perf_counter() - started:6.1f}s] {text}", flush=True)
+
+    conf = write_conf(args.db)
+    subprocess.run(["dropdb", "--if-exists", args.db], check=True)
+    odoo_bin(
+        conf,
+        "-d",
+        args.db,
+        "-i",
+        "crm_performance,gamification",
+        "--stop-after-init",
+        "--no-http",
+        "--log-level=warn",
+    )
+    say(f"database {args.db} created with crm_performance and gamification")
+    window = data_window(date.today())
+    with environment(args.db, commit=True) as superuser_env:
+        env = superuser_env(
+            context=dict(superuser_env.context, tracking_disable=True, mail_create_nolog=True)
+        )
+        env.company.partner_id.tz = "UTC"
+        salespeople, managers = make_org(env, args.users)
+        say(f"{len(salespeople)} salespeople, {len(managers)} area managers and teams")
+        customers = make_customers(env, rng, salespeople, args.customers, window)
+        say(f"{args.customers} customers")
+        followed, stats = make_leads(env, rng, salespeople, customers, args.leads, window)
+        say(f"{args.leads} leads ({stats})")
+        make_activities(env, rng, followed, args.activities, window)
+        say(f"{args.activities} done activities")
+        make_meetings(env, rng, salespeople, args.meetings, window)
+        say(f"{args.meetings} meetings")
+        env["ir.config_parameter"].set_param(WINDOW_PARAM, f"{window[0]}/{window[1]}")
+        env.cr.commit()
+        checked = verify(env, salespeople, stats, window)
+        say(f"verified: ORM reads match, stored computed fields recomputed identically ({checked})")
+    subprocess.run(["vacuumdb", "--analyze", "--quiet", args.db], check=True)
+    say("done")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+import io
+import unittest
+
+from odoo.tests import tagged
+from odoo.tools.pdf import PdfFileReader
+
+from .common import AppraisalCase
+
+REPORT = "crm_performance.report_crm_appraisal"
+
+
+@tagged("post_install", "-at_install")
+class TestAppraisalReport(AppraisalCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alice_march.manager_comment = "Close the pipeline earlier."
+
+    def test_bound_to_appraisals(self):
+        report = self.env.ref("crm_performance.crm_appraisal_action_report")
+        self.assertEqual((report.model, report.report_type), ("crm.appraisal", "qweb-pdf"))
+        self.assertEqual(report.binding_model_id.model, "crm.appraisal")
+
+    def test_html(self):
+        html, report_type = self.env["ir.actions.report"]._render_qweb_html(REPORT, self.alice_march.ids)
+        self.assertEqual(report_type, "html")
+        text = html.decode()
+        for expected in (
+            "Alice",
+            "2025-03",
+            "Sales",
+            "North",
+            "Carol",
+            "Won revenue",
+            "Average days to close",
+            "Weekly report quality",
+            "76.87",
+            "Close the pipeline earlier.",
+            "Sales VP",
+        ):
+            self.assertIn(expected, text)
+        self.assertRegex(text, r"Grade</td>\s*<td[^>]*><span>B</span>")
+        self.assertRegex(text, r"Rank in Team</td>\s*<td[^>]*><span>1</span> / <span>2</span>")
+
+    def test_signatures_follow_the_workflow(self):
+        report = self.env["report.crm_performance.report_crm_appraisal"]
+        self.assertEqual(
+            report._signatures(self.alice_march),
+            [
+                ("Employee", "Alice", False),
+                ("Area Manager", "Carol", False),
+                ("Sales VP", False, False),
+                ("HR", False, False),
+            ],
+        )
+        self.alice_march.with_user(self.carol).action_submit()
+        (_e, manager, _vp, _hr) = report._signatures(self.alice_march)
+        self.assertEqual(manager, ("Area Manager", self.carol.name, self.alice_march.submitted_date))
+        self.assertTrue(manager[2])
+
+    def test_one_page_per_appraisal(self):
+        both = self.alice_march | self.appraisal["Bob", self.march]
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(REPORT, both.ids)
+        self.assertEqual(html.decode().count('<div class="page">'), 2)
+
+    def test_pdf(self):
+        reports = self.env["ir.actions.report"]
+        if reports.get_wkhtmltopdf_state() != "ok":
+            raise unittest.SkipTest("wkhtmltopdf is not installed")
+        pdf, report_type = reports.with_context(force_report_rendering=True)._render_qweb_pdf(
+            REPORT, self.alice_march.ids
+        )
+        self.assertEqual(report_type, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        reader = PdfFileReader(io.BytesIO(pdf))
+        self.assertEqual(len(reader.pages), 1)
+        text = " ".join(reader.pages[0].extract_text().split())
+        for expected in ("Alice", "Won revenue", "76.87"):
+            self.assertIn(expected, text)

@@ -1,0 +1,13 @@
+from odoo.tests import HttpCase, tagged
+
+from .common import AppraisalCase
+
+
+@tagged("post_install", "-at_install")
+class TestManagerTour(AppraisalCase, HttpCase):
+    def test_manager_scores_a_manual_item(self):
+        """Carol opens Alice's March appraisal from the menu, gives 8 / 10 points and saves."""
+        self.start_tour("/odoo", "crm_performance_manager_tour", login="perf_carol")
+        line = self.line_of(self.alice_march, self.kpi["weekly_reports"])
+        self.assertEqual((line.manual_points, line.score, line.weighted_score), (8, 80, 8))
+        self.assertAlmostEqual(self.alice_march.total_score, 84.87)
