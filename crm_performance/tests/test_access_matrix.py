@@ -40,7 +40,7 @@ crm.appraisal.plan    vp        Y            Y     Y           Y       -        
 crm.appraisal.plan    hr_user   Y            Y     Y           Y       -             -       N      N
 crm.appraisal.plan    stranger  N            N     N           N       -             -       N      N
 """
-REPORT = "crm_performance.crm_appraisal_report"
+REPORT = "crm_performance.crm_appraisal_action_report"
 # a harmless change per model, made by the role being checked
 CHANGES = {
     "crm.appraisal": {"manager_comment": "Checked"},
