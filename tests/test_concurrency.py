@@ -160,27 +160,32 @@ def test_two_generators_make_one_set_of_appraisals(registry, org):
             assert_consistent(appraisal)
 
 
+def appraisal_with_new_deal(registry, org, number, revenue):
+    """The March appraisal of salesperson ``number``, once a deal they won late in March is in."""
+    with registry.cursor() as cr:
+        env = environment(cr)
+        employee = org["employees"][number]
+        target = appraisals(env, org).filtered(lambda a: a.employee_id.id == employee)
+        lead = env["crm.lead"].create(
+            {
+                "name": f"Late deal {number}",
+                "type": "opportunity",
+                "user_id": target.user_id.id,
+                "expected_revenue": revenue,
+                "stage_id": org["won"],
+            }  # fmt: skip
+        )
+        lead.date_closed = datetime(2025, 3, 20)
+    return target
+
+
 def test_recompute_loses_to_an_approval_made_meanwhile(registry, org):
     """The nightly recompute reads a draft appraisal; before it writes, the reviewers take the
     appraisal to approved and commit. The recompute's write fails (serialization), its retry
     leaves the approved appraisal alone: approved, with the scores that were approved."""
     from odoo.service.model import retrying
 
-    with registry.cursor() as cr:
-        env = environment(cr)
-        employee = org["employees"][0]
-        target = appraisals(env, org).filtered(lambda a: a.employee_id.id == employee)
-        # a new deal arrives: the recompute would raise the score
-        lead = env["crm.lead"].create(
-            {
-                "name": "Late deal",
-                "type": "opportunity",
-                "user_id": target.user_id.id,
-                "expected_revenue": 5000,
-                "stage_id": org["won"],
-            }  # fmt: skip
-        )
-        lead.date_closed = datetime(2025, 3, 20)
+    target = appraisal_with_new_deal(registry, org, 0, 5000)  # the recompute would raise the score
     attempts, approved = [], []
     with registry.cursor() as cr_cron:
         env_cron = environment(cr_cron)
@@ -219,20 +224,7 @@ def test_a_step_waiting_on_a_recompute_is_retried_on_the_new_scores(registry, or
     consistent totals that include the latest deal."""
     from odoo.service.model import retrying
 
-    with registry.cursor() as cr:
-        env = environment(cr)
-        employee = org["employees"][1]
-        target = appraisals(env, org).filtered(lambda a: a.employee_id.id == employee)
-        lead = env["crm.lead"].create(
-            {
-                "name": "Another deal",
-                "type": "opportunity",
-                "user_id": target.user_id.id,
-                "expected_revenue": 3000,
-                "stage_id": org["won"],
-            }  # fmt: skip
-        )
-        lead.date_closed = datetime(2025, 3, 21)
+    target = appraisal_with_new_deal(registry, org, 1, 3000)
     tries = []
 
     def submit():
