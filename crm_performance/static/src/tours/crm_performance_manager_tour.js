@@ -2,10 +2,10 @@ import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
 /**
- * A manager scores the manual item of a subordinate's appraisal and saves it.
+ * A manager scores the manual item of a subordinate's appraisal, saves and submits it.
  * The appraisal (employee "Alice", manual KPI "Weekly report quality") is built by
- * crm_performance/tests/test_tour.py. Steps are grouped by stage so that the
- * review stages (submit, approve...) can be appended to `steps`.
+ * crm_performance/tests/test_tour.py. Steps are grouped by stage: the area manager scores and
+ * submits, then the sales VP opens the same appraisal and gives the first review.
  */
 const openAppraisal = [
     stepUtils.showAppsMenuItem(),
@@ -48,7 +48,42 @@ const scoreManualItem = [
     },
 ];
 
+const submit = [
+    {
+        content: "Submit the appraisal to the sales VP",
+        trigger: ".o_form_statusbar button[name='action_submit']",
+        run: "click",
+    },
+    {
+        content: "The appraisal is submitted",
+        trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Submitted')",
+    },
+];
+
+/** The sales VP gives the first review: consolidate, then First Review. */
+const firstReview = [
+    {
+        content: "Consolidate",
+        trigger: ".o_form_statusbar button[name='action_consolidate']",
+        run: "click",
+    },
+    {
+        content: "Give the first review",
+        trigger: ".o_form_statusbar button[name='action_first_review']",
+        run: "click",
+    },
+    {
+        content: "The first review is done",
+        trigger: ".o_statusbar_status button.o_arrow_button_current:contains('First Review Done')",
+    },
+];
+
 registry.category("web_tour.tours").add("crm_performance_manager_tour", {
     url: "/odoo",
-    steps: () => [...openAppraisal, ...scoreManualItem],
+    steps: () => [...openAppraisal, ...scoreManualItem, ...submit],
+});
+
+registry.category("web_tour.tours").add("crm_performance_vp_tour", {
+    url: "/odoo",
+    steps: () => [...openAppraisal, ...firstReview],
 });
