@@ -6,6 +6,7 @@ commit data never see each other. Run alone (``pytest tests``), the fixture inst
 module into a fresh database itself.
 """
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -17,6 +18,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import odoorpc
 import pytest
 import requests
 
@@ -94,6 +96,36 @@ def _template_db():
     return template
 
 
+@contextlib.contextmanager
+def database_copy():
+    """A private copy of the installed database (dropped afterwards); yields its name."""
+    db = f"crmperf_copy_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["createdb", "-T", _template_db(), db], check=True)
+    try:
+        yield db
+    finally:
+        from odoo.modules.registry import Registry
+        from odoo.sql_db import close_db
+
+        Registry.delete(db)
+        close_db(db)
+        subprocess.run(["dropdb", "--if-exists", db], check=False)
+
+
+def load_registry(db):
+    """The Odoo registry of ``db`` in this process, loaded afresh."""
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    test_enable = config["test_enable"]
+    config["test_enable"] = False  # pytest-odoo's setting: loading would run the at_install tests
+    try:
+        Registry.delete(db)
+        return Registry(db)
+    finally:
+        config["test_enable"] = test_enable
+
+
 def start_server(db=None):
     """Copy the template database and serve it; return an :class:`OdooServer`."""
     db = db or f"crmperf_rpc_{uuid.uuid4().hex[:8]}"
@@ -139,6 +171,78 @@ def odoo_server():
 def pytest_sessionfinish(session, exitstatus):
     if os.environ.pop("CRMPERF_TEMPLATE_OWNED", None):
         subprocess.run(["dropdb", "--if-exists", os.environ.pop("CRMPERF_TEMPLATE_DB")], check=False)
+
+
+PERF = "crm_performance.crm_performance_group_"
+ROLES = {
+    "rpc_alice": (["user"], "sales_team.group_sale_salesman"),
+    "rpc_bob": (["user"], "sales_team.group_sale_salesman"),
+    "rpc_carol": (["manager"], "sales_team.group_sale_salesman_all_leads"),
+    "rpc_dave": (["manager"], "sales_team.group_sale_salesman"),
+    "rpc_vp": (["reviewer"], None),
+    "rpc_hr": (["hr"], None),
+}
+
+
+def connect(server, login, password):
+    odoo = odoorpc.ODOO("127.0.0.1", port=server.port, timeout=120)
+    odoo.login(server.db, login, password)
+    return odoo
+
+
+@pytest.fixture(scope="session")
+def rpc_org(odoo_server):
+    """Over RPC on the session server: Alice and Bob sell in Carol's team North (Carol is their
+    manager), Dave manages another team, the VP reviews, HR approves; March 2025 appraisals.
+    Each user's password is ``<login>-pw``."""
+    admin = connect(odoo_server, "admin", "admin")
+    env = admin.env
+    users = {}
+    for login, (levels, sales_group) in ROLES.items():
+        groups = [env.ref(f"{PERF}{level}").id for level in levels]
+        if sales_group:
+            groups.append(env.ref(sales_group).id)
+        users[login] = env["res.users"].create(
+            {
+                "name": login.split("_")[1].title(),
+                "login": login,
+                "password": f"{login}-pw",
+                "group_ids": [(6, 0, groups)],
+            }
+        )
+    employees = env["hr.employee"]
+    carol = employees.create({"name": "Carol", "user_id": users["rpc_carol"]})
+    emp = {
+        "Alice": employees.create({"name": "Alice", "user_id": users["rpc_alice"], "parent_id": carol}),
+        "Bob": employees.create({"name": "Bob", "user_id": users["rpc_bob"], "parent_id": carol}),
+        "Dave": employees.create({"name": "Dave", "user_id": users["rpc_dave"]}),
+    }
+    env["crm.team"].create(
+        {
+            "name": "North",
+            "user_id": users["rpc_carol"],
+            "crm_team_member_ids": [
+                (0, 0, {"user_id": users["rpc_alice"]}),
+                (0, 0, {"user_id": users["rpc_bob"]}),
+            ],
+        }
+    )
+    revenue = env.ref("crm_performance.kpi_won_revenue").id
+    env["crm.appraisal.plan"].create(
+        {
+            "name": "RPC plan",
+            "employee_ids": [(6, 0, list(emp.values()))],
+            "line_ids": [(0, 0, {"kpi_id": revenue, "weight": 100, "default_target": 1000})],
+        }
+    )
+    period = env["crm.appraisal.period"].create({"period_type": "month", "date_from": "2025-03-01"})
+    env["crm.appraisal.period"].browse(period).action_generate_appraisals()
+    rows = env["crm.appraisal"].search_read([("period_id", "=", period)], ["employee_id", "line_ids"])
+    return {
+        "appraisals": {row["employee_id"][1]: row["id"] for row in rows},
+        "lines": {row["employee_id"][1]: row["line_ids"][0] for row in rows},
+        "period": period,
+    }
 
 
 def make_api_key(server, login, name="crm-performance-sync tests"):

@@ -1,4 +1,5 @@
 import json
+import math
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -74,8 +75,16 @@ class CrmAppraisalLine(models.Model):
                         points=line.manual_points,
                     )
                 )
-            if line.occurrences < 0:
-                raise ValidationError(_("“%(kpi)s”: occurrences cannot be negative.", kpi=line.name))
+            if not 0 <= line.occurrences < math.inf:  # NaN fails both comparisons
+                raise ValidationError(
+                    _("“%(kpi)s”: occurrences must be a number of 0 or more.", kpi=line.name)
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.appraisal_id.filtered(lambda a: a.state != "draft")._check_editable()
+        return lines
 
     def write(self, vals):
         if not self.env.context.get(WORKFLOW) and self.appraisal_id.filtered(lambda a: a.state != "draft"):
@@ -94,6 +103,10 @@ class CrmAppraisalLine(models.Model):
         if MANUAL_FIELDS & set(vals):
             self._rescore()
         return result
+
+    def unlink(self):
+        self.appraisal_id.filtered(lambda a: a.state != "draft")._check_editable()
+        return super().unlink()
 
     def _rescore(self):
         """Apply the scoring rule to the stored inputs and update the appraisal totals."""
@@ -182,13 +195,15 @@ class CrmAppraisalLine(models.Model):
         return ratio is not None and ratio * 100.0 < self.plan_line_id.alert_threshold
 
     def action_open_records(self):
-        """Drill-down: the exact records counted for this line."""
+        """Drill-down: the exact records counted for this line, opened with the user's own rights."""
         self.ensure_one()
+        self.check_access("read")
         appraisal = self.appraisal_id
         period = appraisal.period_id
         if period.period_type != "month":
             raise UserError(_("Open the monthly appraisals to see the records behind a quarter or a year."))
-        return self.kpi_id._action_open_records(
+        # the KPI's source fields (ir.model.fields) are readable by administrators only
+        return self.kpi_id.sudo()._action_open_records(
             period.date_from,
             period.date_to,
             period._tz(),

@@ -125,24 +125,15 @@ class CrmAppraisalPlanLine(models.Model):
         return lines
 
     def write(self, vals):
+        if "kpi_id" in vals:  # appraisal lines keep the KPI of their plan line (stored related)
+            self._check_not_used()
         result = super().write(vals)
         if {"weight", "plan_id", "is_completion_line"} & set(vals):
             self._check_plan_weights()
         return result
 
     def unlink(self):
-        used = (
-            self.env["crm.appraisal.line"]
-            .sudo()
-            .search_count([("plan_line_id", "in", self.ids), ("appraisal_id.state", "!=", "draft")], limit=1)
-        )
-        if used:
-            raise UserError(
-                _(
-                    "This KPI line is part of appraisals already submitted or approved. Archive the plan "
-                    "and create a new one instead of removing the line."
-                )
-            )
+        self._check_not_used()
         plans = self.plan_id
         result = super().unlink()
         if not self.env.context.get(PLAN_WRITE):
@@ -161,6 +152,21 @@ class CrmAppraisalPlanLine(models.Model):
             "views": [(self.env.ref("crm_performance.crm_appraisal_plan_line_view_form").id, "form")],
             "target": "new",
         }
+
+    def _check_not_used(self):
+        """Lines of submitted or approved appraisals keep their KPI: refuse to change or remove it."""
+        used = (
+            self.env["crm.appraisal.line"]
+            .sudo()
+            .search_count([("plan_line_id", "in", self.ids), ("appraisal_id.state", "!=", "draft")], limit=1)
+        )
+        if used:
+            raise UserError(
+                _(
+                    "This KPI line is part of appraisals already submitted or approved. Archive the plan "
+                    "and create a new one instead of changing or removing the line."
+                )
+            )
 
     def _check_plan_weights(self):
         """Lines edited on their own keep their plan at 100; the plan form checks once on save."""

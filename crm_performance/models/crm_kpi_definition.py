@@ -305,24 +305,27 @@ class CrmKpiDefinition(models.Model):
         """Return ``{user_id: value}`` of this KPI over [date_from, date_to] for ``user_ids``.
 
         Users without records get 0 for counts and sums, and no entry (no data) for averages,
-        ratios with a zero denominator and growths with nothing to compare with. ``cache``
-        shares the measures of a computation run between KPIs built on the same parts (see
-        ``_prefetch_measures``).
+        ratios with a zero denominator and growths with nothing to compare with, and nobody gets
+        an entry when the source model is gone (uninstalled: the KPI's source was emptied).
+        ``cache`` shares the measures of a computation run between KPIs built on the same parts
+        (see ``_prefetch_measures``).
         """
         self.ensure_one()
         cache = {} if cache is None else cache
         key = _cache_key(self, date_from, date_to, tz, user_ids)
         if key in cache:
             return cache[key]
-        if self.measure_mode in SOURCE_MODES:
+        if self.measure_mode in SOURCE_MODES and self.model_name not in self.env:
+            values = {}
+        elif self.measure_mode in SOURCE_MODES:
             values = self._measure_source(date_from, date_to, tz, user_ids)
         elif self.measure_mode == "ratio":
             numerators = self.numerator_id._measure(date_from, date_to, tz, user_ids, cache)
             denominators = self.denominator_id._measure(date_from, date_to, tz, user_ids, cache)
             values = {
-                uid: 100.0 * numerators.get(uid, 0.0) / denominator
+                uid: 100.0 * numerators[uid] / denominator
                 for uid, denominator in denominators.items()
-                if denominator
+                if denominator and uid in numerators
             }
         elif self.measure_mode == "growth":
             before_from, before_to = self._compared_span(date_from, date_to)
@@ -344,7 +347,8 @@ class CrmKpiDefinition(models.Model):
         groups = defaultdict(lambda: self.browse())
         for kpi in self:
             for part, span in kpi._source_parts(date_from, date_to):
-                if _cache_key(part, *span, tz, user_ids) not in cache:
+                # a source model uninstalled since is measured by _measure: no data
+                if part.model_name in self.env and _cache_key(part, *span, tz, user_ids) not in cache:
                     groups[part.model_name, part.user_field_id, span] |= part
         for (_model, _user_field, span), kpis in groups.items():
             for kpi, values in kpis._measure_scan(*span, tz, user_ids).items():

@@ -1,4 +1,6 @@
-from odoo.exceptions import AccessError, UserError
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import PerformanceCase
@@ -103,6 +105,59 @@ class TestWorkflow(PerformanceCase):
         self.env["crm.appraisal"]._cron_recompute()
         self.march.action_close()
         self.assertEqual(self.alice_m.total_score, total, "recompute and close leave approved scores alone")
+
+    def snapshot(self, appraisal):
+        appraisal.invalidate_recordset()
+        values = ["kpi_id", "weight", "target", "actual", "achievement", "score", "weighted_score"]
+        lines = appraisal.line_ids.read([*values, "manual_points"])
+        return appraisal.read(["state", "total_score", "grade", "completion_rate", "line_ids"]), lines
+
+    def test_no_path_changes_an_approved_or_locked_appraisal(self):
+        manual = self.line_of(self.alice_m, self.kpi["weekly_reports"])
+        manual.with_user(self.carol).manual_points = 9
+        revenue = self.line_of(self.alice_m, self.kpi["won_revenue"])
+        for steps in (4, 5):  # approved, then locked
+            self._walk(self.alice_m, steps, start=steps - 1 if steps == 5 else 0)
+            before = self.snapshot(self.alice_m)
+            refused = {
+                "write": lambda: self.alice_m.with_user(self.hr_user).write({"manager_comment": "x"}),
+                "write total": lambda: self.alice_m.write({"total_score": 100}),
+                "compute": lambda: self.alice_m.with_user(self.hr_user).action_compute(),
+                "submit": lambda: self.alice_m.with_user(self.carol).action_submit(),
+                "line write": lambda: revenue.with_user(self.hr_user).write({"actual": 1e6}),
+                "manual points": lambda: manual.write({"manual_points": 1}),
+                "line unlink": revenue.unlink,
+                "line create": lambda: self.env["crm.appraisal.line"].create(
+                    {"appraisal_id": self.alice_m.id, "plan_line_id": revenue.plan_line_id.id}
+                ),
+                "unlink": self.alice_m.unlink,
+                "plan line KPI": lambda: revenue.plan_line_id.write({"kpi_id": self.kpi["won_deals"].id}),
+                "plan line removed": revenue.plan_line_id.unlink,
+            }
+            allowed = []
+            for path, attempt in refused.items():
+                try:
+                    with self.env.cr.savepoint():
+                        attempt()
+                except UserError:  # access and validation errors included
+                    continue
+                allowed.append(path)
+            self.assertEqual(allowed, [], f"refused on an {self.alice_m.state} appraisal")
+            # what runs without asking: new CRM data, nightly jobs, the period's buttons
+            self._won(self.alice, 50000, self.alice_m.date_from, self.alice_m.date_to)
+            with freeze_time("2025-03-20"):
+                self.env["crm.appraisal"]._cron_generate()
+                self.env["crm.appraisal"]._cron_recompute()
+                self.env["crm.appraisal"]._cron_follow_up()
+            self.env["crm.appraisal"]._generate(self.march)
+            self.march.action_compute()
+            self.march.action_close()
+            self.march.action_reopen()
+            self.assertEqual(self.snapshot(self.alice_m), before, self.alice_m.state)
+        self.assertEqual(self.alice_m.state, "locked")
+        with self.assertRefused(ValidationError, "closed"):
+            self.march.action_close()
+            self.alice_m.with_user(self.hr_user)._reopen("after close")
 
     def test_send_back_one_step_with_reason(self):
         self._walk(self.alice_m, 2)

@@ -7,13 +7,18 @@ above 100 %).
 
 import math
 
+# An achievement of a million times the target is far beyond any cap; bounding it keeps the
+# ratio and its percentage finite when a tiny positive target or actual would overflow them.
+MAX_ACHIEVEMENT = 1e6
+
 
 def achievement(actual, target, direction, cap):
     """Return the achievement ratio of ``actual`` against ``target``, or None if undefined.
 
     Higher is better: actual / target. Lower is better: target / actual, where an actual of 0
     (nothing to complain about) is worth the cap. A missing actual or a target that is not
-    strictly positive has no achievement. Never negative, never NaN or infinite.
+    strictly positive has no achievement. Never negative, never NaN or infinite, at most
+    MAX_ACHIEVEMENT.
     """
     if actual is None or target is None or not math.isfinite(actual) or not math.isfinite(target):
         return None
@@ -23,7 +28,7 @@ def achievement(actual, target, direction, cap):
         ratio = cap / 100.0 if actual <= 0 else target / actual
     else:
         ratio = actual / target
-    return max(ratio, 0.0)
+    return min(max(ratio, 0.0), MAX_ACHIEVEMENT)
 
 
 def linear_score(ratio, floor, cap):
@@ -44,9 +49,10 @@ def banded_score(ratio, bands):
 def deduction_score(occurrences, max_points, penalty):
     """Start from max points, minus the penalty per started occurrence, floor at 0, as % of max.
 
-    Half a day absent counts as a day: occurrences are rounded up.
+    Half a day absent counts as a day: occurrences are rounded up. Occurrences that are not a
+    finite number cannot be counted: no points.
     """
-    if max_points <= 0:
+    if max_points <= 0 or not math.isfinite(occurrences or 0.0):
         return 0.0
     count = math.ceil(max(occurrences or 0.0, 0.0))
     points = max(max_points - penalty * count, 0.0)
@@ -55,7 +61,7 @@ def deduction_score(occurrences, max_points, penalty):
 
 def manual_score(points, max_points):
     """Points entered by a reviewer, as % of the line's maximum."""
-    if max_points <= 0 or not points:
+    if max_points <= 0 or not points or math.isnan(points):
         return 0.0
     return 100.0 * min(max(points, 0.0), max_points) / max_points
 

@@ -152,7 +152,7 @@ def pull_appraisals(transport, period, pull, id_field, stream=None):
     if not total:
         raise _no_approved(transport, period, scope)
     # only the identifier asked for: badge IDs may be readable by fewer users than the rest
-    fields = APPRAISAL_FIELDS + [IDENTIFIER_FIELDS[id_field][0]] * (id_field in IDENTIFIER_FIELDS)
+    fields = APPRAISAL_FIELDS + [IDENTIFIER_FIELDS[key][0] for key in (id_field,) if key in IDENTIFIER_FIELDS]
     progress = Progress(total, stream)
     records = []
     try:
