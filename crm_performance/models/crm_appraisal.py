@@ -139,8 +139,10 @@ class CrmAppraisal(models.Model):
     def _compute_organisation(self):
         """Department, job, manager and sales team (the one they sell in, else the one they lead)."""
         led_teams = {}
-        for team in self.env["crm.team"].sudo().search(
-            [("user_id", "in", self.employee_id.user_id.ids)], order="sequence desc, id desc"
+        for team in (
+            self.env["crm.team"]
+            .sudo()
+            .search([("user_id", "in", self.employee_id.user_id.ids)], order="sequence desc, id desc")
         ):
             led_teams[team.user_id] = team
         for appraisal in self:
