@@ -24,6 +24,7 @@ def write_conf(db):
         f"data_dir = {STATE_DIR / 'data'}\n"
         f"db_name = {db}\n"
         "list_db = False\n"
+        "http_interface = 127.0.0.1\n"
         "http_port = 0\n"
         "max_cron_threads = 0\n"
     )
