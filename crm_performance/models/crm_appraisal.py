@@ -31,6 +31,17 @@ FROZEN_WRITABLE = {"acknowledged_date", "appealed", "employee_comment", "coachin
 # context of batch computations: the chatter records people's actions, not nightly recomputes
 BATCH_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
 WORKFLOW = "crm_performance_workflow"
+COMPUTE = "crm_performance_compute"
+# results of the computation: written by it, or corrected by HR (tracked in the chatter)
+RESULT_FIELDS = {
+    "total_score",
+    "grade",
+    "completion_rate",
+    "computed_at",
+    "month_count",
+    "months_present",
+    "missing_months",
+}
 
 
 class CrmAppraisal(models.Model):
@@ -209,6 +220,17 @@ class CrmAppraisal(models.Model):
                 )
             if "state" in vals:
                 raise UserError(_("Use the workflow buttons to change the status of an appraisal."))
+        if (
+            RESULT_FIELDS & set(vals)
+            and not self.env.context.get(COMPUTE)
+            and not self.env.user.has_group("crm_performance.crm_performance_group_hr")
+        ):
+            raise UserError(
+                _(
+                    "Scores are computed from the KPI lines; enter manual points on the lines or "
+                    "ask HR to correct a score."
+                )
+            )
         return super().write(vals)
 
     def unlink(self):
@@ -483,7 +505,7 @@ class CrmAppraisal(models.Model):
 
     def _compute_totals(self):
         now = fields.Datetime.now()
-        for appraisal in self:
+        for appraisal in self.with_context(**{COMPUTE: True}):
             lines = appraisal.line_ids
             total = sum(lines.mapped("weighted_score"))
             completion = lines.filtered("is_completion_line")[:1]
@@ -510,7 +532,7 @@ class CrmAppraisal(models.Model):
         )
         by_key = monthly.grouped(lambda a: (a.employee_id, a.plan_id))
         now = fields.Datetime.now()
-        for appraisal in self:
+        for appraisal in self.with_context(**{COMPUTE: True}):
             months = by_key.get((appraisal.employee_id, appraisal.plan_id), self.browse())
             present = {m.date_from.replace(day=1) for m in months}
             missing = [start for start in month_starts if start not in present]

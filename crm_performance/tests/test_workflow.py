@@ -86,6 +86,22 @@ class TestWorkflow(PerformanceCase):
         with self.assertRefused(UserError, "your own appraisal"):
             self.carol_m.with_user(self.carol).action_submit()
 
+    def test_scores_are_computed_not_typed(self):
+        """Between submission and approval nobody but HR (tracked) can type a total."""
+        self._walk(self.alice_m, 1)
+        for user in (self.carol, self.vp):
+            with self.assertRefused(UserError, "Scores are computed from the KPI lines"):
+                self.alice_m.with_user(user).write({"total_score": 100})
+        self.alice_m.with_user(self.hr_user).write({"total_score": 90})
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        tracked = self.alice_m.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "total_score"
+        )
+        self.assertEqual(
+            (tracked.new_value_float, tracked.mail_message_id.author_id), (90, self.hr_user.partner_id)
+        )
+
     def test_state_cannot_be_written_directly(self):
         with self.assertRefused(UserError, "workflow buttons"):
             self.alice_m.write({"state": "approved"})
