@@ -4,8 +4,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
-from ..tools import scoring
+from ..tools import bulk, scoring
 
 STATES = [
     ("draft", "Draft"),
@@ -42,6 +43,16 @@ RESULT_FIELDS = {
     "months_present",
     "missing_months",
 }
+
+
+def _totals(weighted_scores, completion_achievements, bands):
+    """Total, grade and plan completion of an appraisal from its lines (in their order)."""
+    total = sum(weighted_scores)
+    return {
+        "total_score": total,
+        "grade": scoring.grade(total, bands),
+        "completion_rate": completion_achievements[0] if completion_achievements else 0.0,
+    }
 
 
 class CrmAppraisal(models.Model):
@@ -415,8 +426,8 @@ class CrmAppraisal(models.Model):
     def _generate(self, periods):
         """Create the missing appraisals of ``periods`` for every plan and applicable employee.
 
-        Creates every appraisal of a period in one batch (with its KPI lines), then computes
-        them. Returns the created appraisals.
+        Creates every appraisal of a period in one batch, then computes them (which inserts the
+        KPI lines of the monthly ones). Returns the created appraisals.
         """
         periods._check_open()
         batch = self.with_context(**BATCH_CONTEXT)
@@ -431,18 +442,8 @@ class CrmAppraisal(models.Model):
             }
             vals_list = []
             for plan in plans.filtered("line_ids"):
-                lines = (
-                    []
-                    if period.period_type != "month"
-                    else [fields.Command.create({"plan_line_id": line.id}) for line in plan.line_ids]
-                )
                 vals_list.extend(
-                    {
-                        "employee_id": employee.id,
-                        "period_id": period.id,
-                        "plan_id": plan.id,
-                        "line_ids": lines,
-                    }
+                    {"employee_id": employee.id, "period_id": period.id, "plan_id": plan.id}
                     for employee in plan._get_applicable_employees()
                     if (employee.id, plan.id) not in existing
                 )
@@ -468,55 +469,113 @@ class CrmAppraisal(models.Model):
             appraisals._compute_rollup(period)
 
     def _compute_month(self, period, cache):
-        """Measure every KPI of the plans once for all employees of the period, then score."""
-        self._sync_lines()
-        lines = self.line_ids
-        kpis = lines.kpi_id
+        """Measure every KPI of the plans once for all employees of the period, then score.
+
+        Every appraisal gets a line for each KPI line its plan has now (missing lines are
+        inserted). The lines are scored from plain values and stored with one INSERT and one
+        UPDATE, and the totals with one UPDATE (``tools.bulk``): no statement per employee.
+        """
+        Line = self.env["crm.appraisal.line"]
+        Line.flush_model(["appraisal_id", "plan_line_id", "manual_points", "occurrences"])
+        existing = defaultdict(list)
+        for appraisal_id, line_id, plan_line_id, manual_points, occurrences in self.env.execute_query(
+            SQL(
+                "SELECT appraisal_id, id, plan_line_id, manual_points, occurrences FROM crm_appraisal_line"
+                " WHERE appraisal_id = ANY(%s) ORDER BY id",
+                self.ids,
+            )
+        ):
+            existing[appraisal_id].append((line_id, plan_line_id, manual_points or 0.0, occurrences or 0.0))
+        plan_lines = self.plan_id.line_ids | self.env["crm.appraisal.plan.line"].browse(
+            {row[1] for rows in existing.values() for row in rows}
+        )
+        kpis = plan_lines.kpi_id
         tz = period._tz()
         user_ids = set(self.user_id.ids)
         kpis._prefetch_measures(period.date_from, period.date_to, tz, user_ids, cache)
         measured = {
-            kpi: kpi._measure(period.date_from, period.date_to, tz, user_ids, cache)
+            kpi.id: kpi._measure(period.date_from, period.date_to, tz, user_ids, cache)
             for kpi in kpis
             if kpi.measure_mode not in ("manual", "deduction")
         }
         targets = self.env["crm.kpi.target"].sudo()._lookup(period, kpis, self.employee_id)
-        line_ids, results = [], []
+        rules = {
+            line.id: (
+                line.kpi_id.id,
+                line.sequence,
+                line.default_target,
+                line.is_completion_line,
+                line._scorer(),
+            )
+            for line in plan_lines
+        }
+        plans = {plan.id: (plan.line_ids.ids, plan._grade_bands()) for plan in self.plan_id}
+        rounded = {fname: Line._fields[fname] for fname in ("weighted_score", "achievement")}
+        updated_ids, updated, inserted, totals = [], [], [], []
         for appraisal in self:
             uid, employee_id = appraisal.user_id.id, appraisal.employee_id.id
-            for line in appraisal.line_ids:
-                kpi = line.kpi_id
-                actual = measured.get(kpi, {}).get(uid)
-                target = targets.get((kpi.id, employee_id), line.plan_line_id.default_target)
-                line_ids.append(line.id)
-                results.append(line._result_values(actual, target))
-        lines.browse(line_ids)._write_results(results)
-        self._compute_totals()
-
-    def _sync_lines(self):
-        """Give draft monthly appraisals a line for every KPI line their plan has now."""
-        missing = [
-            {"appraisal_id": appraisal.id, "plan_line_id": plan_line.id}
-            for appraisal in self
-            for plan_line in appraisal.plan_id.line_ids - appraisal.line_ids.plan_line_id
-        ]
-        if missing:
-            self.env["crm.appraisal.line"].create(missing)
+            plan_line_ids, bands = plans[appraisal.plan_id.id]
+            lines = existing[appraisal.id]
+            missing = set(plan_line_ids).difference(row[1] for row in lines)
+            lines = lines + [
+                (None, plan_line_id, 0.0, 0.0) for plan_line_id in plan_line_ids if plan_line_id in missing
+            ]
+            scored = []
+            for line_id, plan_line_id, manual_points, occurrences in lines:
+                kpi_id, sequence, default_target, is_completion, scorer = rules[plan_line_id]
+                actual = measured.get(kpi_id, {}).get(uid)
+                values = scorer(
+                    actual, targets.get((kpi_id, employee_id), default_target), manual_points, occurrences
+                )
+                if line_id:
+                    updated_ids.append(line_id)
+                    updated.append(values)
+                else:
+                    inserted.append(
+                        {
+                            **values,
+                            "appraisal_id": appraisal.id,
+                            "plan_line_id": plan_line_id,
+                            "company_id": appraisal.company_id.id,
+                            "employee_id": employee_id,
+                            "period_id": period.id,
+                            "kpi_id": kpi_id,
+                            "sequence": sequence,
+                        }
+                    )
+                # in the lines' order (sequence, id; new lines come last), with their stored values
+                scored.append(
+                    (
+                        (sequence, line_id is None, line_id or len(scored)),
+                        rounded["weighted_score"].convert_to_cache(values["weighted_score"], Line),
+                        is_completion
+                        and rounded["achievement"].convert_to_cache(values["achievement"], Line),
+                    )
+                )
+            scored.sort(key=lambda item: item[0])
+            totals.append(
+                _totals(
+                    [item[1] for item in scored], [item[2] for item in scored if item[2] is not False], bands
+                )
+            )
+        bulk.update(Line.browse(updated_ids), updated)
+        if inserted:
+            bulk.create(Line, inserted)
+            self.invalidate_recordset(["line_ids"])
+        now = fields.Datetime.now()
+        bulk.update(self, [{**values, "computed_at": now} for values in totals])
 
     def _compute_totals(self):
         now = fields.Datetime.now()
         for appraisal in self.with_context(**{COMPUTE: True}):
             lines = appraisal.line_ids
-            total = sum(lines.mapped("weighted_score"))
-            completion = lines.filtered("is_completion_line")[:1]
-            appraisal.write(
-                {
-                    "total_score": total,
-                    "grade": scoring.grade(total, appraisal.plan_id._grade_bands()),
-                    "completion_rate": completion.achievement,
-                    "computed_at": now,
-                }
+            completion = lines.filtered("is_completion_line")
+            values = _totals(
+                lines.mapped("weighted_score"),
+                completion.mapped("achievement"),
+                appraisal.plan_id._grade_bands(),
             )
+            appraisal.write({**values, "computed_at": now})
 
     def _compute_rollup(self, period):
         """Quarter / year: mean of the monthly totals; missing months listed, counted per plan."""

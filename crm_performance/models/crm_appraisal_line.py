@@ -1,9 +1,7 @@
-import json
 import math
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
 
 from ..tools import scoring
 from .crm_appraisal import WORKFLOW
@@ -117,67 +115,7 @@ class CrmAppraisalLine(models.Model):
     def _result_values(self, actual, target):
         """Values of the line for a measured ``actual`` (None: no data) and ``target``."""
         self.ensure_one()
-        plan_line = self.plan_line_id
-        rule = plan_line.scoring_rule
-        note = False
-        if rule == "manual":
-            actual, target, ratio = self.manual_points, plan_line.max_points, None
-        elif rule == "deduction":
-            actual, target, ratio = self.occurrences, 0.0, None
-        else:
-            ratio = scoring.achievement(actual, target, plan_line.direction, plan_line.cap)
-            if not target:
-                note = _("No target")
-            elif actual is None:
-                note = _("No data")
-        score = plan_line._score(ratio, actual, self.manual_points, self.occurrences)
-        return {
-            "weight": plan_line.weight,
-            "target": target or 0.0,
-            "actual": actual or 0.0,
-            "has_data": actual is not None,
-            "achievement": 100.0 * ratio if ratio is not None else 0.0,
-            "score": score,
-            "weighted_score": scoring.weighted(plan_line.weight, score),
-            "note": note,
-        }
-
-    def _write_results(self, vals_list):
-        """Store ``vals_list`` (one ``_result_values`` dict per line, same keys) in one UPDATE.
-
-        The values are converted and the magic fields set as the ORM's flush does, without the
-        cost of a ``write`` per line; the lines' cache is then invalidated.
-        """
-        if not self:
-            return
-        fnames = sorted(vals_list[0])
-        self.flush_recordset(fnames)
-        columns = [self._fields[fname] for fname in fnames]
-        rows = [
-            {
-                "id": line.id,
-                **{field.name: _column_value(field, vals[field.name], line) for field in columns},
-            }
-            for line, vals in zip(self, vals_list, strict=True)
-        ]
-        self.env.cr.execute(
-            SQL(
-                "UPDATE %(table)s SET %(assignments)s, write_uid = %(uid)s, write_date = %(now)s"
-                " FROM jsonb_to_recordset(%(rows)s::jsonb) AS v(id int, %(types)s) WHERE %(table)s.id = v.id",
-                table=SQL.identifier(self._table),
-                assignments=SQL(", ").join(
-                    SQL("%s = v.%s", SQL.identifier(fname), SQL.identifier(fname)) for fname in fnames
-                ),
-                types=SQL(", ").join(
-                    SQL("%s %s", SQL.identifier(field.name), SQL(field.column_type[1])) for field in columns
-                ),
-                rows=json.dumps(rows),
-                uid=self.env.uid,
-                now=self.env.cr.now(),
-            )
-        )
-        self.invalidate_recordset([*fnames, "write_uid", "write_date"])
-        self.modified(fnames)
+        return self.plan_line_id._scorer()(actual, target, self.manual_points, self.occurrences)
 
     def _is_below_pace(self, today):
         """Achievement against the linear pace of the period is under the line's alert threshold.
@@ -215,11 +153,3 @@ class CrmAppraisalLine(models.Model):
                 period=period.name,
             ),
         )
-
-
-def _column_value(field, value, record):
-    """``value`` as the ORM stores it; floats rounded to their digits as in the cache, sent as
-    JSON numbers (cheaper than the decimal strings of ``convert_to_column``)."""
-    if field.type == "float":
-        return field.convert_to_cache(value, record)
-    return field.convert_to_column(value, record)

@@ -173,13 +173,44 @@ class CrmAppraisalPlanLine(models.Model):
         if not self.env.context.get(PLAN_WRITE):
             self.plan_id._check_weights()
 
-    def _score(self, ratio, actual, manual_points, occurrences):
-        """Score (0..cap) of this rule for an achievement ratio or entered points/occurrences."""
+    def _scorer(self):
+        """This line's rule as a plain function, its fields read once (the computation calls it
+        for every employee): ``scorer(actual, target, manual_points, occurrences)`` returns the
+        result values of an appraisal line for a measured ``actual`` (None: no data) and
+        ``target``, or for the points / occurrences entered on a manual / deduction line."""
         self.ensure_one()
-        if self.scoring_rule == "manual":
-            return scoring.manual_score(manual_points, self.max_points)
-        if self.scoring_rule == "deduction":
-            return scoring.deduction_score(occurrences, self.max_points, self.penalty)
-        if self.scoring_rule == "banded":
-            return scoring.banded_score(ratio, [(b.min_achievement, b.points) for b in self.band_ids])
-        return scoring.linear_score(ratio, self.floor, self.cap)
+        rule, weight, direction, cap = self.scoring_rule, self.weight, self.direction, self.cap
+        floor, max_points, penalty = self.floor, self.max_points, self.penalty
+        bands = [(band.min_achievement, band.points) for band in self.band_ids]
+        no_target, no_data = _("No target"), _("No data")
+
+        def scorer(actual, target, manual_points, occurrences):
+            ratio, note = None, False
+            if rule == "manual":
+                actual, target = manual_points, max_points
+                score = scoring.manual_score(manual_points, max_points)
+            elif rule == "deduction":
+                actual, target = occurrences, 0.0
+                score = scoring.deduction_score(occurrences, max_points, penalty)
+            else:
+                ratio = scoring.achievement(actual, target, direction, cap)
+                if not target:
+                    note = no_target
+                elif actual is None:
+                    note = no_data
+                if rule == "banded":
+                    score = scoring.banded_score(ratio, bands)
+                else:
+                    score = scoring.linear_score(ratio, floor, cap)
+            return {
+                "weight": weight,
+                "target": target or 0.0,
+                "actual": actual or 0.0,
+                "has_data": actual is not None,
+                "achievement": 100.0 * ratio if ratio is not None else 0.0,
+                "score": score,
+                "weighted_score": scoring.weighted(weight, score),
+                "note": note,
+            }
+
+        return scorer
