@@ -591,14 +591,15 @@ class CrmAppraisal(models.Model):
         )
         by_key = monthly.grouped(lambda a: (a.employee_id, a.plan_id))
         now = fields.Datetime.now()
-        for appraisal in self.with_context(**{COMPUTE: True}):
+        vals_list = []
+        for appraisal in self:
             months = by_key.get((appraisal.employee_id, appraisal.plan_id), self.browse())
             present = {m.date_from.replace(day=1) for m in months}
             missing = [start for start in month_starts if start not in present]
             divisor = len(month_starts) if appraisal.plan_id.rollup_missing == "zero" else len(months)
             total = sum(months.mapped("total_score")) / divisor if divisor else 0.0
             completion = sum(months.mapped("completion_rate")) / divisor if divisor else 0.0
-            appraisal.write(
+            vals_list.append(
                 {
                     "total_score": total,
                     "grade": scoring.grade(total, appraisal.plan_id._grade_bands()),
@@ -609,6 +610,7 @@ class CrmAppraisal(models.Model):
                     "computed_at": now,
                 }
             )
+        bulk.update(self, vals_list)
 
     # ------------------------------------------------------------------
     # scheduled jobs
