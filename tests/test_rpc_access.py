@@ -68,3 +68,24 @@ def test_workflow_over_rpc_by_the_right_people(odoo_server, rpc_org):
     assert hr.read([dave], ["state"])[0]["state"] == "approved"
     with pytest.raises(odoorpc.error.RPCError, match="approved and cannot change"):
         hr.write([dave], {"manager_comment": "late edit"})
+
+
+def test_hr_of_another_company_sees_nothing(odoo_server, rpc_org):
+    """Even the highest appraisal level stops at the company boundary."""
+    admin = connect(odoo_server, "admin", "admin").env
+    other = admin["res.company"].create({"name": "Other Co (RPC)"})
+    admin["res.users"].create(
+        {
+            "name": "Other HR",
+            "login": "rpc_other_hr",
+            "password": "rpc_other_hr-pw",
+            "company_id": other,
+            "company_ids": [(6, 0, [other])],
+            "group_ids": [(6, 0, [admin.ref("crm_performance.crm_performance_group_hr").id])],
+        }
+    )
+    env = connect(odoo_server, "rpc_other_hr", "rpc_other_hr-pw").env
+    assert env["crm.appraisal"].search_read([("period_id", "=", rpc_org["period"])], ["id"]) == []
+    assert env["crm.appraisal.line"].search_count([]) == 0
+    with pytest.raises(odoorpc.error.RPCError, match=DENIED):
+        env["crm.appraisal"].read([rpc_org["appraisals"]["Alice"]], ["total_score"])
