@@ -86,11 +86,10 @@ def build_org(server):
         )  # fmt: skip
         for period, values in appraisals.items():
             appraise(client, employee, periods[period], plan, teams[team], *values)
-    # Employees / Officer too: crm.appraisal.employee_barcode inherits the hr.group_hr_user
-    # restriction of hr.employee.barcode
-    make_user(client, "hr_payroll", ["hr.group_hr_user", "crm_performance.crm_performance_group_hr"])
+    # Performance HR alone: the badge IDs on appraisals are readable by it (no Employees rights)
+    make_user(client, "hr_officer", ["crm_performance.crm_performance_group_hr"])
     make_user(client, "clerk", ["base.group_user"])
-    return make_api_key(server, "hr_payroll")
+    return make_api_key(server, "hr_officer")
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +106,7 @@ def run(monkeypatch, capsys, tmp_path, org_server):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
     monkeypatch.setenv("CRM_PERF_URL", org_server.url)
     monkeypatch.setenv("CRM_PERF_DB", org_server.db)
-    monkeypatch.setenv("CRM_PERF_LOGIN", "hr_payroll")
+    monkeypatch.setenv("CRM_PERF_LOGIN", "hr_officer")
     monkeypatch.setenv("CRM_PERF_API_KEY", org_server.api_key)
 
     def invoke(*argv, transport_factory=connect):
@@ -301,7 +300,7 @@ def test_server_stopped_mid_run_writes_nothing(monkeypatch, capsys, payroll_xlsx
     try:
         key = build_org(server)
         for variable, value in {"CRM_PERF_URL": server.url, "CRM_PERF_DB": server.db,
-                                "CRM_PERF_LOGIN": "hr_payroll", "CRM_PERF_API_KEY": key}.items():  # fmt: skip
+                                "CRM_PERF_LOGIN": "hr_officer", "CRM_PERF_API_KEY": key}.items():  # fmt: skip
             monkeypatch.setenv(variable, value)
 
         def stop_after_first_page(connection):
@@ -337,7 +336,7 @@ def test_config_file_with_own_pay_rule(run, monkeypatch, org_server, payroll_xls
         monkeypatch.delenv(variable)
     config = tmp_path / "sync.ini"
     config.write_text(
-        f"[odoo]\nurl = {org_server.url}\ndatabase = {org_server.db}\nlogin = hr_payroll\n"
+        f"[odoo]\nurl = {org_server.url}\ndatabase = {org_server.db}\nlogin = hr_officer\n"
         f"api_key = {org_server.api_key}\ntransport = json2\n\n[pay]\nbonus_rate = 0.2\n",
         encoding="utf-8",
     )
