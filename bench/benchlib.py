@@ -36,6 +36,18 @@ def odoo_bin(conf, *args):
 
 
 @contextlib.contextmanager
+def scratch_copy(db):
+    """A throw-away copy of ``db`` (``createdb -T``), dropped on exit: runs may commit in it."""
+    copy = f"{db}_run"
+    subprocess.run(["dropdb", "--if-exists", copy], check=True)
+    subprocess.run(["createdb", "-T", db, copy], check=True)
+    try:
+        yield copy
+    finally:
+        subprocess.run(["dropdb", "--if-exists", copy], check=True)
+
+
+@contextlib.contextmanager
 def environment(db, commit=False):
     """A superuser environment (time zone UTC) on ``db``; rolled back unless ``commit``."""
     from odoo import api
