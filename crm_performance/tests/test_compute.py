@@ -105,26 +105,84 @@ class TestCompute(PerformanceCase):
         self.assertEqual(self.line_of(self.bob_m, self.kpi["won_revenue"]).actual, 5700)
 
     def test_query_count_does_not_grow_with_employees(self):
-        """One grouped query per KPI: 2 or 6 employees cost the same number of queries."""
+        """Generating and computing 2 or 6 employees' appraisals cost the same queries."""
+        users = self.env["res.users"].create([{"name": f"Rep {i}", "login": f"rep{i}"} for i in range(4)])
+        reps = self.env["hr.employee"].create([{"name": u.name, "user_id": u.id} for u in users])
+        april, may, june = self.env["crm.appraisal.period"].create(
+            [{"period_type": "month", "date_from": date(2025, month, 1)} for month in (4, 5, 6)]
+        )
+        self.env["crm.appraisal"]._generate(april)  # warm the registry caches (ormcache)
         counts = []
-        for extra in (0, 4):
-            users = [
-                self.env["res.users"].create({"name": f"Rep {extra}-{i}", "login": f"rep{extra}{i}"})
-                for i in range(extra)
-            ]
-            employees = self.env["hr.employee"].create([{"name": u.name, "user_id": u.id} for u in users])
-            period = self.env["crm.appraisal.period"].create(
-                {"period_type": "month", "date_from": date(2025, 5 + extra, 1)}
-            )
+        for period, employees in ((may, self.env["hr.employee"]), (june, reps)):
             self.plan.employee_ids |= employees
-            appraisals = self.env["crm.appraisal"]._generate(period)
-            self.assertEqual(len(appraisals), 2 + extra)
-            appraisals._compute_scores()  # warm the registry caches (ormcache), then measure
+            self.env.flush_all()
             self.env.invalidate_all()
             # as assertQueryCount: no random garbage collection of the bus/mail tables meanwhile
             with patch("random.random", lambda: 1):
                 start = self.env.cr.sql_log_count
+                appraisals = self.env["crm.appraisal"]._generate(period)
+                self.env.flush_all()
+                generated = self.env.cr.sql_log_count - start
+                self.env.invalidate_all()
+                start = self.env.cr.sql_log_count
                 appraisals._compute_scores()
                 self.env.flush_all()
-                counts.append(self.env.cr.sql_log_count - start)
+                counts.append((generated, self.env.cr.sql_log_count - start))
+            self.assertEqual(len(appraisals), 2 + len(employees))
         self.assertEqual(counts[0], counts[1])
+
+    def test_generation_stores_what_create_stores(self):
+        """The one-statement insert of _generate stores every column as create() would."""
+        april = self.env["crm.appraisal.period"].create(
+            {"period_type": "month", "date_from": date(2025, 4, 1)}
+        )
+        Appraisal = self.env["crm.appraisal"]
+        generated = Appraisal._generate(april).filtered(lambda a: a.employee_id == self.emp_alice)
+        stored = self._stored(generated)
+        self.assertEqual(stored[0]["name"], "Alice – 2025-04 – Test plan")
+        self.assertEqual(
+            [stored[0][f] for f in ("team_id", "manager_id", "state")],
+            [self.team.id, self.emp_carol.id, "draft"],
+        )
+        self.assertEqual(len(stored[1]), 5)
+        generated.unlink()
+        created = Appraisal.create(
+            {"employee_id": self.emp_alice.id, "period_id": april.id, "plan_id": self.plan.id}
+        )
+        created._compute_scores()
+        self.assertEqual(self._stored(created), stored)
+
+    def _stored(self, appraisal):
+        """Every column of the appraisal and of its lines (in their order), ids aside."""
+        self.env.flush_all()
+        self.env.cr.execute("SELECT * FROM crm_appraisal WHERE id = %s", [appraisal.id])
+        columns = [c.name for c in self.env.cr.description]
+        row = dict(zip(columns, self.env.cr.fetchone(), strict=True))
+        self.env.cr.execute(
+            "SELECT * FROM crm_appraisal_line WHERE appraisal_id = %s ORDER BY sequence, id", [appraisal.id]
+        )
+        columns = [c.name for c in self.env.cr.description]
+        lines = [dict(zip(columns, values, strict=True)) for values in self.env.cr.fetchall()]
+        for values in [row, *lines]:
+            values.pop("id")
+            values.pop("appraisal_id", None)
+        return row, lines
+
+    def test_recompute_rewrites_only_changed_lines(self):
+        """A recompute leaves unchanged lines alone and rewrites the one a new deal changes."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crm_appraisal_line SET write_date = '2025-01-01' WHERE appraisal_id = ANY(%s)",
+            [self.appraisals.ids],
+        )
+        self.env.invalidate_all()
+        self.appraisals._compute_scores()
+        self.env.flush_all()
+        self.assertEqual(set(self.appraisals.line_ids.mapped("write_date")), {datetime(2025, 1, 1)})
+        self._won(self.bob, 800, datetime(2025, 3, 1), datetime(2025, 3, 20))
+        self.appraisals._compute_scores()
+        self.env.flush_all()
+        changed = self.appraisals.line_ids.filtered(lambda line: line.write_date != datetime(2025, 1, 1))
+        # Bob's won revenue (5000 + 800), conversion (2 won of 5 closed), days to close (10 + 19) / 2
+        self.assertEqual(changed.mapped("actual"), [5800.0, 40.0, 14.5])
+        self.assertEqual(changed.appraisal_id, self.bob_m)

@@ -7,13 +7,17 @@ their digits as in the cache, sent as JSON numbers, cheaper than ``convert_to_co
 strings), the magic fields are set, and the cache is invalidated and dependents marked modified.
 """
 
+import functools
 import json
 
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
 
 def update(records, vals_list):
-    """Write ``vals_list`` (one dict per record of ``records``, same keys) in one UPDATE."""
+    """Write ``vals_list`` (one dict per record of ``records``, same keys) in one UPDATE.
+
+    Rows whose stored values are all equal to the new ones are left alone (as gamification does
+    with goals whose value did not change): no new row version, ``write_date`` kept."""
     if not records:
         return
     fnames = sorted(vals_list[0])
@@ -22,11 +26,16 @@ def update(records, vals_list):
     records.env.cr.execute(
         SQL(
             "UPDATE %(table)s SET %(assignments)s, write_uid = %(uid)s, write_date = %(now)s"
-            " FROM jsonb_to_recordset(%(rows)s::jsonb) AS v(id int, %(types)s) WHERE %(table)s.id = v.id",
+            " FROM jsonb_to_recordset(%(rows)s::jsonb) AS v(id int, %(types)s)"
+            " WHERE %(table)s.id = v.id AND (%(columns)s) IS DISTINCT FROM (%(values)s)",
             table=SQL.identifier(records._table),
             assignments=SQL(", ").join(
                 SQL("%s = v.%s", SQL.identifier(fname), SQL.identifier(fname)) for fname in fnames
             ),
+            columns=SQL(", ").join(
+                SQL("%s.%s", SQL.identifier(records._table), SQL.identifier(fname)) for fname in fnames
+            ),
+            values=SQL(", ").join(SQL("v.%s", SQL.identifier(fname)) for fname in fnames),
             types=_types(records, fnames),
             rows=rows,
             uid=records.env.uid,
@@ -67,16 +76,29 @@ def create(model, vals_list):
     return records
 
 
+def converter(model, fname):
+    """The function turning a value of field ``fname`` into what the flush stores: for a float,
+    its value in the cache (rounded to the field's digits), else its column value."""
+    field = model._fields[fname]
+    if field.type != "float":
+        return functools.partial(field.convert_to_column, record=model)
+    digits = field.get_digits(model.env)
+    if not digits:
+        return lambda value: float(value or 0.0)
+    return lambda value: _round(float(value or 0.0), digits[1])
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _round(value, digits):
+    """``float_round``, remembered: a computation rounds the same weights and scores many times."""
+    return float_round(value, precision_digits=digits)
+
+
 def _rows(model, fnames, vals_list, keys):
-    fields = [model._fields[fname] for fname in fnames]
+    converters = [(fname, converter(model, fname)) for fname in fnames]
     for key, vals in zip(keys, vals_list, strict=True):
-        for field in fields:
-            value = vals[field.name]
-            key[field.name] = (
-                field.convert_to_cache(value, model)
-                if field.type == "float"
-                else field.convert_to_column(value, model)
-            )
+        for fname, convert in converters:
+            key[fname] = convert(vals[fname])
     return json.dumps(keys, default=str)
 
 
