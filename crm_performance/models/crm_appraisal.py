@@ -579,10 +579,6 @@ class CrmAppraisal(models.Model):
                             **values,
                             "appraisal_id": appraisal.id,
                             "plan_line_id": plan_line_id,
-                            "company_id": appraisal.company_id.id,
-                            "employee_id": employee_id,
-                            "period_id": period.id,
-                            "kpi_id": kpi_id,
                             "sequence": sequence,
                         }
                     )

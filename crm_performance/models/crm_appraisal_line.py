@@ -16,12 +16,15 @@ class CrmAppraisalLine(models.Model):
     _description = "Appraisal KPI Line"
     _order = "appraisal_id, sequence, id"
 
+    # a line stores its own results only: who, when and which KPI come from its appraisal and its
+    # plan line (searched and grouped by through them), which keeps the thousands of lines a
+    # generation inserts at two foreign keys besides the magic ones
     appraisal_id = fields.Many2one("crm.appraisal", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="appraisal_id.company_id", store=True)
-    employee_id = fields.Many2one(related="appraisal_id.employee_id", store=True)
-    period_id = fields.Many2one(related="appraisal_id.period_id", store=True)
+    company_id = fields.Many2one(related="appraisal_id.company_id")
+    employee_id = fields.Many2one(related="appraisal_id.employee_id")
+    period_id = fields.Many2one(related="appraisal_id.period_id")
     plan_line_id = fields.Many2one("crm.appraisal.plan.line", required=True, ondelete="cascade", index=True)
-    kpi_id = fields.Many2one(related="plan_line_id.kpi_id", store=True, string="KPI")
+    kpi_id = fields.Many2one(related="plan_line_id.kpi_id", string="KPI")
     name = fields.Char(related="kpi_id.name", string="KPI Name")
     sequence = fields.Integer(related="plan_line_id.sequence", store=True)
     scoring_rule = fields.Selection(related="plan_line_id.scoring_rule")

@@ -125,7 +125,7 @@ class CrmAppraisalPlanLine(models.Model):
         return lines
 
     def write(self, vals):
-        if "kpi_id" in vals:  # appraisal lines keep the KPI of their plan line (stored related)
+        if "kpi_id" in vals:  # appraisal lines show the KPI of their plan line
             self._check_not_used()
         result = super().write(vals)
         if {"weight", "plan_id", "is_completion_line"} & set(vals):

@@ -114,5 +114,8 @@ class TestAccess(PerformanceCase):
             company_ids=[(6, 0, other.ids)],
         )
         self.assertFalse(self.env["crm.appraisal"].with_user(stranger).search([]))
+        self.assertFalse(self.env["crm.appraisal.line"].with_user(stranger).search([]))
         with self.assertRaises(AccessError):
             self.by_employee[self.emp_alice].with_user(stranger).read(["total_score"])
+        with self.assertRaises(AccessError):
+            self.by_employee[self.emp_alice].line_ids.with_user(stranger).read(["actual"])

@@ -95,6 +95,28 @@ class TestReporting(AppraisalCase):
             [("North", 2, 17.87, 20.0), ("North", 3, 53.935, 45.0)],
         )
 
+    def test_kpi_lines_by_employee_period_and_kpi(self):
+        """The KPI analysis groups lines by employee, period and KPI, read through their appraisal
+        and plan line."""
+        rows = (
+            self.env["crm.appraisal.line"]
+            .with_user(self.carol)
+            ._read_group(
+                [("kpi_id", "=", self.kpi["won_revenue"].id), ("company_id", "=", self.company.id)],
+                ["employee_id", "period_id", "kpi_id"],
+                ["actual:sum"],
+            )
+        )
+        self.assertEqual(
+            [(employee.name, period.name, kpi.name, actual) for employee, period, kpi, actual in rows],
+            [
+                ("Alice", "2025-02", "Won revenue", 20000.0),
+                ("Alice", "2025-03", "Won revenue", 40000.0),
+                ("Bob", "2025-02", "Won revenue", 0.0),
+                ("Bob", "2025-03", "Won revenue", 5000.0),
+            ],
+        )
+
     def test_reporting_views_render_for_a_manager(self):
         for xmlid in (
             "crm_performance.crm_appraisal_action_team_comparison",
