@@ -35,6 +35,8 @@ WORKFLOW = "crm_performance_workflow"
 COMPUTE = "crm_performance_compute"
 # who the employee was at generation time (computed from the employee, then kept)
 ORGANISATION = ("department_id", "job_id", "manager_id", "team_id")
+# what the computation stores on an appraisal line
+LINE_RESULTS = ("weight", "target", "actual", "has_data", "achievement", "score", "weighted_score", "note")
 # results of the computation: written by it, or corrected by HR (tracked in the chatter)
 RESULT_FIELDS = {
     "total_score",
@@ -516,19 +518,24 @@ class CrmAppraisal(models.Model):
 
         Every appraisal gets a line for each KPI line its plan has now (missing lines are
         inserted). The lines are scored from plain values and stored with one INSERT and one
-        UPDATE, and the totals with one UPDATE (``tools.bulk``): no statement per employee.
+        UPDATE of the lines whose results changed, and the totals with one UPDATE
+        (``tools.bulk``): no statement per employee.
         """
         Line = self.env["crm.appraisal.line"]
-        Line.flush_model(["appraisal_id", "plan_line_id", "manual_points", "occurrences"])
-        existing = defaultdict(list)
-        for appraisal_id, line_id, plan_line_id, manual_points, occurrences in self.env.execute_query(
+        Line.flush_model(["appraisal_id", "plan_line_id", "manual_points", "occurrences", *LINE_RESULTS])
+        existing, stored = defaultdict(list), {}
+        rows = self.env.execute_query(
             SQL(
-                "SELECT appraisal_id, id, plan_line_id, manual_points, occurrences FROM crm_appraisal_line"
-                " WHERE appraisal_id = ANY(%s) ORDER BY id",
+                "SELECT appraisal_id, id, plan_line_id, manual_points, occurrences, %s"
+                " FROM crm_appraisal_line WHERE appraisal_id = ANY(%s) ORDER BY id",
+                SQL(", ").join(SQL.identifier(fname) for fname in LINE_RESULTS),
                 self.ids,
             )
-        ):
+        )
+        for appraisal_id, line_id, plan_line_id, manual_points, occurrences, *results in rows:
             existing[appraisal_id].append((line_id, plan_line_id, manual_points or 0.0, occurrences or 0.0))
+            stored[line_id] = tuple(results)
+        as_stored = [bulk.converter(Line, fname) for fname in LINE_RESULTS]
         plan_lines = self.plan_id.line_ids | self.env["crm.appraisal.plan.line"].browse(
             {row[1] for rows in existing.values() for row in rows}
         )
@@ -571,8 +578,11 @@ class CrmAppraisal(models.Model):
                     actual, targets.get((kpi_id, employee_id), default_target), manual_points, occurrences
                 )
                 if line_id:
-                    updated_ids.append(line_id)
-                    updated.append(values)
+                    if stored[line_id] != tuple(
+                        convert(values[fname]) for fname, convert in zip(LINE_RESULTS, as_stored, strict=True)
+                    ):
+                        updated_ids.append(line_id)
+                        updated.append(values)
                 else:
                     inserted.append(
                         {

@@ -14,10 +14,7 @@ from odoo.tools import SQL, float_round
 
 
 def update(records, vals_list):
-    """Write ``vals_list`` (one dict per record of ``records``, same keys) in one UPDATE.
-
-    Rows whose stored values are all equal to the new ones are left alone (as gamification does
-    with goals whose value did not change): no new row version, ``write_date`` kept."""
+    """Write ``vals_list`` (one dict per record of ``records``, same keys) in one UPDATE."""
     if not records:
         return
     fnames = sorted(vals_list[0])
@@ -26,16 +23,11 @@ def update(records, vals_list):
     records.env.cr.execute(
         SQL(
             "UPDATE %(table)s SET %(assignments)s, write_uid = %(uid)s, write_date = %(now)s"
-            " FROM jsonb_to_recordset(%(rows)s::jsonb) AS v(id int, %(types)s)"
-            " WHERE %(table)s.id = v.id AND (%(columns)s) IS DISTINCT FROM (%(values)s)",
+            " FROM json_to_recordset(%(rows)s::json) AS v(id int, %(types)s) WHERE %(table)s.id = v.id",
             table=SQL.identifier(records._table),
             assignments=SQL(", ").join(
                 SQL("%s = v.%s", SQL.identifier(fname), SQL.identifier(fname)) for fname in fnames
             ),
-            columns=SQL(", ").join(
-                SQL("%s.%s", SQL.identifier(records._table), SQL.identifier(fname)) for fname in fnames
-            ),
-            values=SQL(", ").join(SQL("v.%s", SQL.identifier(fname)) for fname in fnames),
             types=_types(records, fnames),
             rows=rows,
             uid=records.env.uid,
@@ -58,7 +50,7 @@ def create(model, vals_list):
         SQL(
             "INSERT INTO %(table)s (%(columns)s, create_uid, create_date, write_uid, write_date)"
             " SELECT %(values)s, %(uid)s, %(now)s, %(uid)s, %(now)s"
-            " FROM jsonb_to_recordset(%(rows)s::jsonb) AS v(n int, %(types)s) ORDER BY v.n RETURNING id",
+            " FROM json_to_recordset(%(rows)s::json) AS v(n int, %(types)s) ORDER BY v.n RETURNING id",
             table=SQL.identifier(model._table),
             columns=columns,
             values=SQL(", ").join(SQL("v.%s", SQL.identifier(fname)) for fname in fnames),
