@@ -442,11 +442,11 @@ class CrmAppraisal(models.Model):
     def _generate(self, periods):
         """Create the missing appraisals of ``periods`` for every plan and applicable employee.
 
-        Inserts every appraisal of a period with one statement, then computes them (which
-        inserts the KPI lines of the monthly ones). Returns the created appraisals.
+        Inserts every appraisal of a period with one statement, a month's already scored with
+        its KPI lines; quarters and years are then rolled up. Returns the created appraisals.
         """
         periods._check_open()
-        created = self.browse()
+        created, cache = self.browse(), {}
         for period in periods:
             plans = self.env["crm.appraisal.plan"].search([("company_id", "=", period.company_id.id)])
             existing = {
@@ -463,38 +463,58 @@ class CrmAppraisal(models.Model):
                     for employee in plan._get_applicable_employees()
                     if (employee.id, plan.id) not in existing
                 ],
+                cache,
             )
-        created._compute_scores()
+        created.filtered(lambda a: a.period_type != "month")._compute_scores()
         return created.with_env(self.env)
 
     @api.model
-    def _insert(self, period, pairs):
+    def _insert(self, period, pairs, cache):
         """Insert the draft appraisals of ``period`` for the (employee, plan) ``pairs`` with one
         statement (``tools.bulk``), storing what ``create`` would: name, organisation, related
-        columns. ``create`` costs a statement per 100 appraisals and a Python round per record
-        (company checks, precomputes); here what it checks holds by construction: the pairs are
-        new and the employees are the plans' own (with a user, in the plan's company)."""
+        columns; a month's with their scores and KPI lines (one more statement), as
+        ``_compute_month`` would store them. ``create`` costs a statement per 100 appraisals and
+        a Python round per record (company checks, precomputes); here what it checks holds by
+        construction: the pairs are new and the employees are the plans' own (with a user, in
+        the plan's company)."""
         employees = self.env["hr.employee"].union(*(employee for employee, _plan in pairs))
         organisation = self._organisation_values(employees)
-        return bulk.create(
+        vals_list = [
+            {
+                "name": _name(employee, period, plan),
+                "state": "draft",
+                "employee_id": employee.id,
+                "user_id": employee.user_id.id,
+                "plan_id": plan.id,
+                "period_id": period.id,
+                "period_type": period.period_type,
+                "date_from": period.date_from,
+                "date_to": period.date_to,
+                "company_id": period.company_id.id,
+                **organisation[employee.id],
+            }
+            for employee, plan in pairs
+        ]
+        if period.period_type != "month" or not pairs:
+            return bulk.create(self, vals_list)
+        scores = self._score_month(period, [(employee, plan, []) for employee, plan in pairs], cache)
+        now = fields.Datetime.now()
+        appraisals = bulk.create(
             self,
             [
-                {
-                    "name": _name(employee, period, plan),
-                    "state": "draft",
-                    "employee_id": employee.id,
-                    "user_id": employee.user_id.id,
-                    "plan_id": plan.id,
-                    "period_id": period.id,
-                    "period_type": period.period_type,
-                    "date_from": period.date_from,
-                    "date_to": period.date_to,
-                    "company_id": period.company_id.id,
-                    **organisation[employee.id],
-                }
-                for employee, plan in pairs
+                {**vals, **totals, "computed_at": now}
+                for vals, (_lines, totals) in zip(vals_list, scores, strict=True)
             ],
         )
+        bulk.create(
+            self.env["crm.appraisal.line"],
+            [
+                {**values, "appraisal_id": appraisal.id, "plan_line_id": plan_line_id, "sequence": sequence}
+                for appraisal, (lines, _totals) in zip(appraisals, scores, strict=True)
+                for _line_id, plan_line_id, sequence, values in lines
+            ],
+        )
+        return appraisals
 
     def _compute_scores(self):
         """Recompute the draft appraisals of open periods: months from CRM data, then rollups.
@@ -514,13 +534,9 @@ class CrmAppraisal(models.Model):
             appraisals._compute_rollup(period)
 
     def _compute_month(self, period, cache):
-        """Measure every KPI of the plans once for all employees of the period, then score.
-
-        Every appraisal gets a line for each KPI line its plan has now (missing lines are
-        inserted). The lines are scored from plain values and stored with one INSERT and one
-        UPDATE of the lines whose results changed, and the totals with one UPDATE
-        (``tools.bulk``): no statement per employee.
-        """
+        """Score the appraisals of a month (``_score_month``) and store the results: one INSERT
+        of the missing lines, one UPDATE of the lines whose results changed, one UPDATE of the
+        totals (``tools.bulk``): no statement per employee."""
         Line = self.env["crm.appraisal.line"]
         Line.flush_model(["appraisal_id", "plan_line_id", "manual_points", "occurrences", *LINE_RESULTS])
         existing, stored = defaultdict(list), {}
@@ -535,20 +551,61 @@ class CrmAppraisal(models.Model):
         for appraisal_id, line_id, plan_line_id, manual_points, occurrences, *results in rows:
             existing[appraisal_id].append((line_id, plan_line_id, manual_points or 0.0, occurrences or 0.0))
             stored[line_id] = tuple(results)
+        scores = self._score_month(
+            period,
+            [(appraisal.employee_id, appraisal.plan_id, existing[appraisal.id]) for appraisal in self],
+            cache,
+        )
         as_stored = [bulk.converter(Line, fname) for fname in LINE_RESULTS]
-        plan_lines = self.plan_id.line_ids | self.env["crm.appraisal.plan.line"].browse(
-            {row[1] for rows in existing.values() for row in rows}
+        updated_ids, updated, inserted = [], [], []
+        for appraisal, (lines, _totals) in zip(self, scores, strict=True):
+            for line_id, plan_line_id, sequence, values in lines:
+                if not line_id:
+                    inserted.append(
+                        {
+                            **values,
+                            "appraisal_id": appraisal.id,
+                            "plan_line_id": plan_line_id,
+                            "sequence": sequence,
+                        }
+                    )
+                elif stored[line_id] != tuple(
+                    convert(values[fname]) for fname, convert in zip(LINE_RESULTS, as_stored, strict=True)
+                ):
+                    updated_ids.append(line_id)
+                    updated.append(values)
+        bulk.update(Line.browse(updated_ids), updated)
+        if inserted:
+            bulk.create(Line, inserted)
+            self.invalidate_recordset(["line_ids"])
+        now = fields.Datetime.now()
+        bulk.update(self, [{**totals, "computed_at": now} for _lines, totals in scores])
+
+    @api.model
+    def _score_month(self, period, entries, cache):
+        """Measure every KPI of the plans once for all employees of the month, then score.
+
+        ``entries`` are (employee, plan, stored lines): the lines of an existing appraisal as
+        (id, plan line id, manual points, occurrences), none for a new one. Returns, per entry,
+        its lines as (line id or None, plan line id, sequence, result values), one for each KPI
+        line the plan has now besides the stored ones, and its totals; all from plain values.
+        """
+        Line = self.env["crm.appraisal.line"]
+        employees = self.env["hr.employee"].union(*(employee for employee, _plan, _lines in entries))
+        plans = self.env["crm.appraisal.plan"].union(*(plan for _employee, plan, _lines in entries))
+        plan_lines = plans.line_ids | self.env["crm.appraisal.plan.line"].browse(
+            {row[1] for _employee, _plan, lines in entries for row in lines}
         )
         kpis = plan_lines.kpi_id
         tz = period._tz()
-        user_ids = set(self.user_id.ids)
+        user_ids = set(employees.user_id.ids)
         kpis._prefetch_measures(period.date_from, period.date_to, tz, user_ids, cache)
         measured = {
             kpi.id: kpi._measure(period.date_from, period.date_to, tz, user_ids, cache)
             for kpi in kpis
             if kpi.measure_mode not in ("manual", "deduction")
         }
-        targets = self.env["crm.kpi.target"].sudo()._lookup(period, kpis, self.employee_id)
+        targets = self.env["crm.kpi.target"].sudo()._lookup(period, kpis, employees)
         rules = {
             line.id: (
                 line.kpi_id.id,
@@ -559,59 +616,37 @@ class CrmAppraisal(models.Model):
             )
             for line in plan_lines
         }
-        plans = {plan.id: (plan.line_ids.ids, plan._grade_bands()) for plan in self.plan_id}
+        plan_rules = {plan.id: (plan.line_ids.ids, plan._grade_bands()) for plan in plans}
         rounded = {fname: bulk.converter(Line, fname) for fname in ("weighted_score", "achievement")}
-        updated_ids, updated, inserted, totals = [], [], [], []
-        for appraisal in self:
-            uid, employee_id = appraisal.user_id.id, appraisal.employee_id.id
-            plan_line_ids, bands = plans[appraisal.plan_id.id]
-            lines = existing[appraisal.id]
-            missing = set(plan_line_ids).difference(row[1] for row in lines)
-            lines = lines + [
+        scores = []
+        for employee, plan, stored_lines in entries:
+            uid = employee.user_id.id
+            plan_line_ids, bands = plan_rules[plan.id]
+            missing = set(plan_line_ids).difference(row[1] for row in stored_lines)
+            lines = stored_lines + [
                 (None, plan_line_id, 0.0, 0.0) for plan_line_id in plan_line_ids if plan_line_id in missing
             ]
             scored = []
             for line_id, plan_line_id, manual_points, occurrences in lines:
                 kpi_id, sequence, default_target, is_completion, scorer = rules[plan_line_id]
-                actual = measured.get(kpi_id, {}).get(uid)
                 values = scorer(
-                    actual, targets.get((kpi_id, employee_id), default_target), manual_points, occurrences
+                    measured.get(kpi_id, {}).get(uid),
+                    targets.get((kpi_id, employee.id), default_target),
+                    manual_points,
+                    occurrences,
                 )
-                if line_id:
-                    if stored[line_id] != tuple(
-                        convert(values[fname]) for fname, convert in zip(LINE_RESULTS, as_stored, strict=True)
-                    ):
-                        updated_ids.append(line_id)
-                        updated.append(values)
-                else:
-                    inserted.append(
-                        {
-                            **values,
-                            "appraisal_id": appraisal.id,
-                            "plan_line_id": plan_line_id,
-                            "sequence": sequence,
-                        }
-                    )
-                # in the lines' order (sequence, id; new lines come last), with their stored values
-                scored.append(
-                    (
-                        (sequence, line_id is None, line_id or len(scored)),
-                        rounded["weighted_score"](values["weighted_score"]),
-                        is_completion and rounded["achievement"](values["achievement"]),
-                    )
-                )
-            scored.sort(key=lambda item: item[0])
-            totals.append(
-                _totals(
-                    [item[1] for item in scored], [item[2] for item in scored if item[2] is not False], bands
-                )
+                scored.append((line_id, plan_line_id, sequence, values, is_completion))
+            # totals of the values as stored, in the lines' order (sequence, id; new ones last)
+            ordered = sorted(
+                enumerate(scored), key=lambda item: (item[1][2], item[1][0] is None, item[1][0] or item[0])
             )
-        bulk.update(Line.browse(updated_ids), updated)
-        if inserted:
-            bulk.create(Line, inserted)
-            self.invalidate_recordset(["line_ids"])
-        now = fields.Datetime.now()
-        bulk.update(self, [{**values, "computed_at": now} for values in totals])
+            totals = _totals(
+                [rounded["weighted_score"](line[3]["weighted_score"]) for _index, line in ordered],
+                [rounded["achievement"](line[3]["achievement"]) for _index, line in ordered if line[4]],
+                bands,
+            )
+            scores.append(([line[:4] for line in scored], totals))
+        return scores
 
     def _compute_totals(self):
         now = fields.Datetime.now()
