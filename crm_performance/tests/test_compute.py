@@ -171,6 +171,11 @@ class TestCompute(PerformanceCase):
         row["computed_at"] = bool(row["computed_at"])
         return row, lines
 
+    def test_lines_leave_room_for_their_updates(self):
+        """Line pages are filled to 70 %: a recompute's new row versions stay on their page."""
+        self.env.cr.execute("SELECT reloptions FROM pg_class WHERE oid = 'crm_appraisal_line'::regclass")
+        self.assertEqual(self.env.cr.fetchone()[0], ["fillfactor=70"])
+
     def test_recompute_rewrites_only_changed_lines(self):
         """A recompute leaves unchanged lines alone and rewrites the one a new deal changes."""
         self.env.flush_all()
