@@ -39,12 +39,13 @@ def odoo_bin(conf, *args):
 def scratch_copy(db):
     """A throw-away copy of ``db`` (``createdb -T``), dropped on exit: runs may commit in it."""
     copy = f"{db}_run"
-    subprocess.run(["dropdb", "--if-exists", copy], check=True)
+    quiet = {**os.environ, "PGOPTIONS": "-c client_min_messages=warning"}  # no "does not exist" notice
+    subprocess.run(["dropdb", "--if-exists", copy], check=True, env=quiet)
     subprocess.run(["createdb", "-T", db, copy], check=True)
     try:
         yield copy
     finally:
-        subprocess.run(["dropdb", "--if-exists", copy], check=True)
+        subprocess.run(["dropdb", "--if-exists", copy], check=True, env=quiet)
 
 
 @contextlib.contextmanager
