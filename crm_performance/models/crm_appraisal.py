@@ -446,16 +446,20 @@ class CrmAppraisal(models.Model):
         its KPI lines; quarters and years are then rolled up. Returns the created appraisals.
         """
         periods._check_open()
-        created, cache = self.browse(), {}
+        self.check_access("create")
+        # the plans' employees, who they are and what they sold are read whoever generates (as
+        # the scores are computed)
+        batch = self.sudo().with_context(**BATCH_CONTEXT)
+        created, cache = batch.browse(), {}
         for period in periods:
-            plans = self.env["crm.appraisal.plan"].search([("company_id", "=", period.company_id.id)])
+            plans = batch.env["crm.appraisal.plan"].search([("company_id", "=", period.company_id.id)])
             existing = {
                 (employee.id, plan.id)
-                for employee, plan in self._read_group(
+                for employee, plan in batch._read_group(
                     [("period_id", "=", period.id)], ["employee_id", "plan_id"]
                 )
             }
-            created |= self._insert(
+            created |= batch._insert(
                 period,
                 [
                     (employee, plan)
@@ -465,8 +469,10 @@ class CrmAppraisal(models.Model):
                 ],
                 cache,
             )
+        created = created.with_env(self.env)
+        created.check_access("create")  # the record rules, as create() checks them
         created.filtered(lambda a: a.period_type != "month")._compute_scores()
-        return created.with_env(self.env)
+        return created
 
     @api.model
     def _insert(self, period, pairs, cache):
@@ -575,9 +581,7 @@ class CrmAppraisal(models.Model):
                     updated_ids.append(line_id)
                     updated.append(values)
         bulk.update(Line.browse(updated_ids), updated)
-        if inserted:
-            bulk.create(Line, inserted)
-            self.invalidate_recordset(["line_ids"])
+        bulk.create(Line, inserted)
         now = fields.Datetime.now()
         bulk.update(self, [{**totals, "computed_at": now} for _lines, totals in scores])
 

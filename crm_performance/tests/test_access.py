@@ -104,6 +104,19 @@ class TestAccess(PerformanceCase):
         )
         self.assertEqual(kpi.max_points, 20)
 
+    def test_only_hr_generates_appraisals(self):
+        """Generating creates appraisals: refused to those who may not create one (the button
+        is on the period, which every performance user reads), done for HR."""
+        april = self.env["crm.appraisal.period"].create({"period_type": "month", "date_from": "2025-04-01"})
+        for user in (self.alice, self.carol, self.vp):
+            with self.assertRaises(AccessError, msg=user.login):
+                april.with_user(user).action_generate_appraisals()
+        self.assertFalse(april.appraisal_ids)
+        april.with_user(self.hr_user).action_generate_appraisals()
+        self.assertEqual(april.appraisal_ids.employee_id, self.emp_alice | self.emp_bob | self.emp_dave)
+        self.assertEqual(april.appraisal_ids.create_uid, self.hr_user, "created as HR, scored as superuser")
+        self.assertEqual(len(april.appraisal_ids.line_ids), 3)
+
     def test_other_company_sees_nothing(self):
         other = self.env["res.company"].create({"name": "Other Co"})
         stranger = new_test_user(

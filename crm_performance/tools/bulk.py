@@ -65,6 +65,10 @@ def create(model, vals_list):
     # as create(): the given fields (related ones included) are not recomputed
     with model.env.protecting([model._fields[fname] for fname in fnames], records):
         records.modified(fnames, create=True)
+    # the one2many fields listing such records (e.g. a period's appraisals) are read again
+    for fname in fnames:
+        for inverse in model.pool.field_inverses[model._fields[fname]]:
+            model.env[inverse.model_name].invalidate_model([inverse.name])
     return records
 
 
