@@ -50,6 +50,28 @@ def test_salesperson_cannot_change_or_configure(odoo_server, rpc_org):
         env["crm.kpi.definition"].create({"name": "Mine", "measure_mode": "manual"})
     with pytest.raises(odoorpc.error.RPCError, match="Only a manager can take this step"):
         env["crm.appraisal"].action_submit([own])
+    with pytest.raises(odoorpc.error.RPCError, match=DENIED):
+        env["crm.appraisal.period"].action_generate_appraisals([rpc_org["period"]])
+
+
+def test_hr_generates_a_month_over_rpc(odoo_server, rpc_org):
+    """The period's button, as Performance HR: every employee of the plan, scored, lines in."""
+    period = (
+        connect(odoo_server, "admin", "admin")
+        .env["crm.appraisal.period"]
+        .create({"period_type": "month", "date_from": "2025-05-01"})
+    )
+    env = connect(odoo_server, "rpc_hr", "rpc_hr-pw").env
+    with pytest.raises(odoorpc.error.RPCError, match=DENIED):
+        connect(odoo_server, "rpc_carol", "rpc_carol-pw").env[
+            "crm.appraisal.period"
+        ].action_generate_appraisals([period])
+    env["crm.appraisal.period"].action_generate_appraisals([period])
+    rows = env["crm.appraisal"].search_read(
+        [("period_id", "=", period)], ["employee_id", "line_ids", "computed_at"]
+    )
+    assert sorted(row["employee_id"][1] for row in rows) == sorted(rpc_org["appraisals"])
+    assert all(len(row["line_ids"]) == 1 and row["computed_at"] for row in rows)
 
 
 def test_workflow_over_rpc_by_the_right_people(odoo_server, rpc_org):
