@@ -18,7 +18,7 @@ the database (dropped at the end), committing between the steps as the crons do:
 - raw SQL: one hand-written GROUP BY per measure, and one query computing them all, for the 7
   shared KPIs and for the measures of the standard plan.
 
-Every timing of crm_performance and gamification is run ``--repeat`` times (default 3; the
+Every timing of crm_performance and gamification is run ``--repeat`` times (default 5; the
 generation in new appraisals and a new challenge each time) and the median run is shown; raw SQL
 shows the best of 3 (the floor).
 
@@ -92,7 +92,7 @@ PLAN_MEASURES = [name for name in MEASURES if name != "lost_deals"]
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--db", default="crmperf_bench")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of every timing; the median is shown")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of every timing; the median is shown")
     parser.add_argument("--profile", help="write a pyinstrument HTML profile of our month recompute here")
     return parser.parse_args(argv)
 

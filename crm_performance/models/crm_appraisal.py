@@ -503,7 +503,9 @@ class CrmAppraisal(models.Model):
         ]
         if period.period_type != "month" or not pairs:
             return bulk.create(self, vals_list)
-        scores = self._score_month(period, [(employee, plan, []) for employee, plan in pairs], cache)
+        scores = self._score_month(
+            period, [(employee, employee.user_id.id, plan, []) for employee, plan in pairs], cache
+        )
         now = fields.Datetime.now()
         appraisals = bulk.create(
             self,
@@ -559,7 +561,10 @@ class CrmAppraisal(models.Model):
             stored[line_id] = tuple(results)
         scores = self._score_month(
             period,
-            [(appraisal.employee_id, appraisal.plan_id, existing[appraisal.id]) for appraisal in self],
+            [
+                (appraisal.employee_id, appraisal.user_id.id, appraisal.plan_id, existing[appraisal.id])
+                for appraisal in self
+            ],
             cache,
         )
         as_stored = [bulk.converter(Line, fname) for fname in LINE_RESULTS]
@@ -589,20 +594,20 @@ class CrmAppraisal(models.Model):
     def _score_month(self, period, entries, cache):
         """Measure every KPI of the plans once for all employees of the month, then score.
 
-        ``entries`` are (employee, plan, stored lines): the lines of an existing appraisal as
-        (id, plan line id, manual points, occurrences), none for a new one. Returns, per entry,
+        ``entries`` are (employee, their user's id, plan, stored lines): the lines of an
+        existing appraisal as (id, plan line id, manual points, occurrences), none for a new one. Returns, per entry,
         its lines as (line id or None, plan line id, sequence, result values), one for each KPI
         line the plan has now besides the stored ones, and its totals; all from plain values.
         """
         Line = self.env["crm.appraisal.line"]
-        employees = self.env["hr.employee"].union(*(employee for employee, _plan, _lines in entries))
-        plans = self.env["crm.appraisal.plan"].union(*(plan for _employee, plan, _lines in entries))
+        employees = self.env["hr.employee"].union(*(entry[0] for entry in entries))
+        plans = self.env["crm.appraisal.plan"].union(*(entry[2] for entry in entries))
         plan_lines = plans.line_ids | self.env["crm.appraisal.plan.line"].browse(
-            {row[1] for _employee, _plan, lines in entries for row in lines}
+            {row[1] for entry in entries for row in entry[3]}
         )
         kpis = plan_lines.kpi_id
         tz = period._tz()
-        user_ids = set(employees.user_id.ids)
+        user_ids = {entry[1] for entry in entries}
         kpis._prefetch_measures(period.date_from, period.date_to, tz, user_ids, cache)
         measured = {
             kpi.id: kpi._measure(period.date_from, period.date_to, tz, user_ids, cache)
@@ -623,8 +628,7 @@ class CrmAppraisal(models.Model):
         plan_rules = {plan.id: (plan.line_ids.ids, plan._grade_bands()) for plan in plans}
         rounded = {fname: bulk.converter(Line, fname) for fname in ("weighted_score", "achievement")}
         scores = []
-        for employee, plan, stored_lines in entries:
-            uid = employee.user_id.id
+        for employee, uid, plan, stored_lines in entries:
             plan_line_ids, bands = plan_rules[plan.id]
             missing = set(plan_line_ids).difference(row[1] for row in stored_lines)
             lines = stored_lines + [
