@@ -595,9 +595,10 @@ class CrmAppraisal(models.Model):
         """Measure every KPI of the plans once for all employees of the month, then score.
 
         ``entries`` are (employee, their user's id, plan, stored lines): the lines of an
-        existing appraisal as (id, plan line id, manual points, occurrences), none for a new one. Returns, per entry,
-        its lines as (line id or None, plan line id, sequence, result values), one for each KPI
-        line the plan has now besides the stored ones, and its totals; all from plain values.
+        existing appraisal as (id, plan line id, manual points, occurrences), none for a new
+        one. Returns, per entry, its lines as (line id or None, plan line id, sequence, result
+        values), one for each KPI line the plan has now besides the stored ones, and its totals;
+        all from plain values.
         """
         Line = self.env["crm.appraisal.line"]
         employees = self.env["hr.employee"].union(*(entry[0] for entry in entries))
