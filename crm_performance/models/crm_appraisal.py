@@ -635,8 +635,8 @@ class CrmAppraisal(models.Model):
             lines = stored_lines + [
                 (None, plan_line_id, 0.0, 0.0) for plan_line_id in plan_line_ids if plan_line_id in missing
             ]
-            scored = []
-            for line_id, plan_line_id, manual_points, occurrences in lines:
+            scored, ranked = [], []
+            for index, (line_id, plan_line_id, manual_points, occurrences) in enumerate(lines):
                 kpi_id, sequence, default_target, is_completion, scorer = rules[plan_line_id]
                 values = scorer(
                     measured.get(kpi_id, {}).get(uid),
@@ -644,17 +644,20 @@ class CrmAppraisal(models.Model):
                     manual_points,
                     occurrences,
                 )
-                scored.append((line_id, plan_line_id, sequence, values, is_completion))
-            # totals of the values as stored, in the lines' order (sequence, id; new ones last)
-            ordered = sorted(
-                enumerate(scored), key=lambda item: (item[1][2], item[1][0] is None, item[1][0] or item[0])
-            )
+                scored.append((line_id, plan_line_id, sequence, values))
+                # totals add the values as stored, in the lines' order (sequence, id; new ones last)
+                ranked.append(((sequence, line_id is None, line_id or index), values, is_completion))
+            ranked.sort(key=lambda item: item[0])
             totals = _totals(
-                [rounded["weighted_score"](line[3]["weighted_score"]) for _index, line in ordered],
-                [rounded["achievement"](line[3]["achievement"]) for _index, line in ordered if line[4]],
+                [rounded["weighted_score"](values["weighted_score"]) for _key, values, _completion in ranked],
+                [
+                    rounded["achievement"](values["achievement"])
+                    for _key, values, completion in ranked
+                    if completion
+                ],
                 bands,
             )
-            scores.append(([line[:4] for line in scored], totals))
+            scores.append((scored, totals))
         return scores
 
     def _compute_totals(self):
