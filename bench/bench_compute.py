@@ -258,7 +258,7 @@ def best_of(env, function, names, params, runs=3):
 def engine_values(env, names, date_from, date_to, users):
     """The engine's own measures (``_measure``, as the computation calls it)."""
     return {
-        name: env.ref(f"crm_performance.kpi_{name}")._measure(date_from, date_to, "UTC", set(users.ids))
+        name: env.ref(f"crm_performance.kpi_{name}")._measure(date_from, date_to, env.company, set(users.ids))
         for name in names
     }
 

@@ -1,3 +1,4 @@
+import math
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -7,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import bulk, scoring
+from .crm_kpi_definition import Unmeasured
 
 STATES = [
     ("draft", "Draft"),
@@ -32,20 +34,28 @@ FROZEN_WRITABLE = {"acknowledged_date", "appealed", "employee_comment", "coachin
 # context of batch computations: the chatter records people's actions, not nightly recomputes
 BATCH_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
 WORKFLOW = "crm_performance_workflow"
+# what a reviewer enters on a manual or deduction line; ``entered`` tells 0 from nothing entered
+INPUT_FIELDS = ("manual_points", "occurrences", "entered")
 COMPUTE = "crm_performance_compute"
 # who the employee was at generation time (computed from the employee, then kept)
 ORGANISATION = ("department_id", "job_id", "manager_id", "team_id")
 # what the computation stores on an appraisal line
 LINE_RESULTS = ("weight", "target", "actual", "has_data", "achievement", "score", "weighted_score", "note")
-# results of the computation: written by it, or corrected by HR (tracked in the chatter)
+# results of the computation, and HR's correction of the score: written by the computation and
+# the correction only (``_correct_score``, tracked in the chatter)
 RESULT_FIELDS = {
     "total_score",
+    "computed_total",
     "grade",
     "completion_rate",
     "computed_at",
     "month_count",
     "months_present",
     "missing_months",
+    "score_corrected",
+    "correction_reason",
+    "corrected_by_id",
+    "corrected_date",
 }
 
 
@@ -58,6 +68,7 @@ def _totals(weighted_scores, completion_achievements, bands):
     total = sum(weighted_scores)
     return {
         "total_score": total,
+        "computed_total": total,
         "grade": scoring.grade(total, bands),
         "completion_rate": completion_achievements[0] if completion_achievements else 0.0,
     }
@@ -123,7 +134,26 @@ class CrmAppraisal(models.Model):
     )
     state = fields.Selection(STATES, required=True, default="draft", tracking=True, copy=False, index=True)
     line_ids = fields.One2many("crm.appraisal.line", "appraisal_id", string="KPI Lines")
-    total_score = fields.Float(readonly=True, digits=(16, 2), tracking=True, aggregator="avg")
+    total_score = fields.Float(
+        string="Score",
+        readonly=True,
+        digits=(16, 2),
+        tracking=True,
+        aggregator="avg",
+        help="The score that counts for grades, roll-ups, reports and pay: the computed score, or "
+        "HR's correction of it.",
+    )
+    computed_total = fields.Float(
+        string="Computed Score",
+        readonly=True,
+        digits=(16, 2),
+        aggregator="avg",
+        help="The score computed from the KPI lines, kept beside HR's correction.",
+    )
+    score_corrected = fields.Boolean(string="Corrected by HR", readonly=True, copy=False, tracking=True)
+    correction_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    corrected_by_id = fields.Many2one("res.users", string="Corrected By", readonly=True, copy=False)
+    corrected_date = fields.Datetime(string="Corrected On", readonly=True, copy=False)
     grade = fields.Char(readonly=True, tracking=True)
     completion_rate = fields.Float(
         string="Plan Completion (%)", readonly=True, digits=(16, 2), aggregator="avg"
@@ -236,26 +266,15 @@ class CrmAppraisal(models.Model):
     def write(self, vals):
         if not self.env.context.get(WORKFLOW):
             changed = {name for name in vals if not name.startswith(("message_", "activity_"))}
-            frozen = self.filtered(lambda a: a.state in FROZEN_STATES)
-            if frozen and changed - FROZEN_WRITABLE:
-                raise UserError(
-                    _(
-                        "The appraisal %(appraisal)s is approved and cannot change. HR can reopen it "
-                        "with a reason.",
-                        appraisal=frozen[0].name,
-                    )
-                )
+            if changed - FROZEN_WRITABLE:
+                self._check_not_frozen()
             if "state" in vals:
                 raise UserError(_("Use the workflow buttons to change the status of an appraisal."))
-        if (
-            RESULT_FIELDS & set(vals)
-            and not self.env.context.get(COMPUTE)
-            and not self.env.user.has_group("crm_performance.crm_performance_group_hr")
-        ):
+        if RESULT_FIELDS & set(vals) and not self.env.context.get(COMPUTE):
             raise UserError(
                 _(
                     "Scores are computed from the KPI lines; enter manual points on the lines or "
-                    "ask HR to correct a score."
+                    "ask HR to correct a score (Correct Score)."
                 )
             )
         return super().write(vals)
@@ -309,16 +328,117 @@ class CrmAppraisal(models.Model):
         self._compute_scores()
         return True
 
+    def _correct_score(self, score, reason):
+        """HR replaces the computed score: it holds through recomputes, crons, closing and
+        reopening until HR removes it; the grade and everything downstream follow it."""
+        self._check_group("hr")
+        self.check_access("write")
+        self._check_correctable()
+        if not 0 <= score < math.inf:  # NaN fails both comparisons
+            raise ValidationError(
+                _("A corrected score is a number of 0 or more, not %(score)s.", score=score)
+            )
+        if not (reason or "").strip():
+            raise ValidationError(_("Say why the score is corrected: the reason is kept with it."))
+        for appraisal in self.with_context(**{COMPUTE: True}):
+            appraisal.write(
+                {
+                    "total_score": score,
+                    "grade": scoring.grade(score, appraisal.plan_id._grade_bands()),
+                    "score_corrected": True,
+                    "correction_reason": reason,
+                    "corrected_by_id": self.env.uid,
+                    "corrected_date": fields.Datetime.now(),
+                }
+            )
+            appraisal.message_post(
+                body=_(
+                    "Score corrected by HR from %(computed).2f to %(score).2f: %(reason)s",
+                    computed=appraisal.computed_total,
+                    score=score,
+                    reason=reason,
+                )
+            )
+
+    def action_remove_correction(self):
+        """HR removes the correction: the computed score counts again."""
+        self._check_group("hr")
+        self.check_access("write")
+        self._check_correctable()
+        for appraisal in self.filtered("score_corrected").with_context(**{COMPUTE: True}):
+            appraisal.write(
+                {
+                    "total_score": appraisal.computed_total,
+                    "grade": scoring.grade(appraisal.computed_total, appraisal.plan_id._grade_bands()),
+                    "score_corrected": False,
+                    "correction_reason": False,
+                    "corrected_by_id": False,
+                    "corrected_date": False,
+                }
+            )
+            appraisal.message_post(
+                body=_(
+                    "Correction removed by HR: the computed score %(score).2f counts again.",
+                    score=appraisal.computed_total,
+                )
+            )
+        return True
+
+    def _check_correctable(self):
+        self.period_id._check_open()
+        self._check_not_frozen()
+
+    def _check_not_frozen(self):
+        frozen = self.filtered(lambda a: a.state in FROZEN_STATES)
+        if frozen:
+            raise UserError(
+                _(
+                    "The appraisal %(appraisal)s is approved and cannot change. HR can reopen it "
+                    "with a reason.",
+                    appraisal=frozen[0].name,
+                )
+            )
+
+    def _keep_correction(self, values):
+        """The totals of a computation as stored on this appraisal: HR's corrected score (and its
+        grade) stays; the computed one is kept beside it."""
+        self.ensure_one()
+        if not self.score_corrected:
+            return values
+        return {
+            **values,
+            "total_score": self.total_score,
+            "grade": scoring.grade(self.total_score, self.plan_id._grade_bands()),
+        }
+
     # ------------------------------------------------------------------
     # workflow (逐级考核): draft → submitted → consolidated → reviewed → approved → locked
     # ------------------------------------------------------------------
 
     def action_submit(self):
-        self._check_group("manager")
+        self._check_step("submit")
         self.check_access("write")
         self._check_editable()
         self._compute_scores()
+        self._check_entered()
         return self._step("submit", submitted_by_id=self.env.uid, submitted_date=fields.Datetime.now())
+
+    def _check_entered(self):
+        """Every manual and deduction item is entered before an appraisal goes to review: a score
+        made of items nobody entered is not one a company can pay on."""
+        missing = self.line_ids.filtered(
+            lambda line: line.scoring_rule in ("manual", "deduction") and not line.entered
+        )
+        if missing:
+            raise UserError(
+                _(
+                    "Enter these items before submitting (0 is a value: enter it too):\n%(items)s",
+                    items="\n".join(
+                        f"{appraisal.employee_id.name}: {', '.join(lines.mapped('name'))}"
+                        for appraisal, lines in missing.grouped("appraisal_id").items()
+                    ),
+                )
+            )
 
     def action_consolidate(self):
         return self._step("consolidate")
@@ -334,7 +454,13 @@ class CrmAppraisal(models.Model):
 
     def _step(self, step, **values):
         """Move to the next state as a member of the step's group, never on one's own appraisal."""
-        before, after, group = STEPS[step]
+        self._check_step(step)
+        self.with_context(**{WORKFLOW: True}).write({"state": STEPS[step][1], "appealed": False, **values})
+        self.activity_unlink(["crm_performance.mail_activity_type_appraisal_step"])
+        return True
+
+    def _check_step(self, step):
+        before, _after, group = STEPS[step]
         self._check_group(group)
         for appraisal in self:
             if appraisal.state != before:
@@ -348,9 +474,6 @@ class CrmAppraisal(models.Model):
                 )
             if appraisal.is_own:
                 raise UserError(_("You cannot take a review step on your own appraisal."))
-        self.with_context(**{WORKFLOW: True}).write({"state": after, "appealed": False, **values})
-        self.activity_unlink(["crm_performance.mail_activity_type_appraisal_step"])
-        return True
 
     def _check_group(self, group):
         names = {
@@ -527,8 +650,10 @@ class CrmAppraisal(models.Model):
     def _compute_scores(self):
         """Recompute the draft appraisals of open periods: months from CRM data, then rollups.
 
-        Runs as superuser: a score counts every record of the salesperson, whoever asks.
+        Runs as superuser once the caller is known to be allowed to change these appraisals: a
+        score counts every record of the salesperson, whoever asks.
         """
+        self.check_access("write")
         todo = (
             self.filtered(lambda a: a.state == "draft" and a.period_id.state == "open")
             .with_context(**BATCH_CONTEXT)
@@ -546,18 +671,20 @@ class CrmAppraisal(models.Model):
         of the missing lines, one UPDATE of the lines whose results changed, one UPDATE of the
         totals (``tools.bulk``): no statement per employee."""
         Line = self.env["crm.appraisal.line"]
-        Line.flush_model(["appraisal_id", "plan_line_id", "manual_points", "occurrences", *LINE_RESULTS])
+        Line.flush_model(["appraisal_id", "plan_line_id", *INPUT_FIELDS, *LINE_RESULTS])
         existing, stored = defaultdict(list), {}
         rows = self.env.execute_query(
             SQL(
-                "SELECT appraisal_id, id, plan_line_id, manual_points, occurrences, %s"
+                "SELECT appraisal_id, id, plan_line_id, manual_points, occurrences, entered, %s"
                 " FROM crm_appraisal_line WHERE appraisal_id = ANY(%s) ORDER BY id",
                 SQL(", ").join(SQL.identifier(fname) for fname in LINE_RESULTS),
                 self.ids,
             )
         )
-        for appraisal_id, line_id, plan_line_id, manual_points, occurrences, *results in rows:
-            existing[appraisal_id].append((line_id, plan_line_id, manual_points or 0.0, occurrences or 0.0))
+        for appraisal_id, line_id, plan_line_id, manual_points, occurrences, entered, *results in rows:
+            existing[appraisal_id].append(
+                (line_id, plan_line_id, manual_points or 0.0, occurrences or 0.0, bool(entered))
+            )
             stored[line_id] = tuple(results)
         scores = self._score_month(
             period,
@@ -588,15 +715,23 @@ class CrmAppraisal(models.Model):
         bulk.update(Line.browse(updated_ids), updated)
         bulk.create(Line, inserted)
         now = fields.Datetime.now()
-        bulk.update(self, [{**totals, "computed_at": now} for _lines, totals in scores])
+        bulk.update(
+            self,
+            [
+                {**appraisal._keep_correction(totals), "computed_at": now}
+                for appraisal, (_lines, totals) in zip(self, scores, strict=True)
+            ],
+        )
 
     @api.model
     def _score_month(self, period, entries, cache):
         """Measure every KPI of the plans once for all employees of the month, then score.
 
         ``entries`` are (employee, their user's id, plan, stored lines): the lines of an
-        existing appraisal as (id, plan line id, manual points, occurrences), none for a new
-        one. Returns, per entry, its lines as (line id or None, plan line id, sequence, result
+        existing appraisal as (id, plan line id, manual points, occurrences, entered), none for
+        a new one. Every figure counts the period's company's records only; a KPI that cannot
+        be measured leaves its lines unscored with the reason, and its administrator an
+        activity. Returns, per entry, its lines as (line id or None, plan line id, sequence, result
         values), one for each KPI line the plan has now besides the stored ones, and its totals;
         all from plain values.
         """
@@ -607,14 +742,21 @@ class CrmAppraisal(models.Model):
             {row[1] for entry in entries for row in entry[3]}
         )
         kpis = plan_lines.kpi_id
-        tz = period._tz()
+        company = period.company_id
         user_ids = {entry[1] for entry in entries}
-        kpis._prefetch_measures(period.date_from, period.date_to, tz, user_ids, cache)
+        kpis._prefetch_measures(period.date_from, period.date_to, company, user_ids, cache)
         measured = {
-            kpi.id: kpi._measure(period.date_from, period.date_to, tz, user_ids, cache)
+            kpi.id: kpi._measure(period.date_from, period.date_to, company, user_ids, cache)
             for kpi in kpis
             if kpi.measure_mode not in ("manual", "deduction")
         }
+        unmeasured = {
+            kpi_id: _("Could not be measured: %(reason)s", reason=values.reason)
+            for kpi_id, values in measured.items()
+            if isinstance(values, Unmeasured)
+        }
+        for kpi_id, note in unmeasured.items():
+            self.env["crm.kpi.definition"].browse(kpi_id)._notify_unmeasured(note)
         targets = self.env["crm.kpi.target"].sudo()._lookup(period, kpis, employees)
         rules = {
             line.id: (
@@ -633,17 +775,20 @@ class CrmAppraisal(models.Model):
             plan_line_ids, bands = plan_rules[plan.id]
             missing = set(plan_line_ids).difference(row[1] for row in stored_lines)
             lines = stored_lines + [
-                (None, plan_line_id, 0.0, 0.0) for plan_line_id in plan_line_ids if plan_line_id in missing
+                (None, plan_line_id, 0.0, 0.0, False)
+                for plan_line_id in plan_line_ids
+                if plan_line_id in missing
             ]
             scored, ranked = [], []
-            for index, (line_id, plan_line_id, manual_points, occurrences) in enumerate(lines):
+            for index, (line_id, plan_line_id, *entry) in enumerate(lines):
                 kpi_id, sequence, default_target, is_completion, scorer = rules[plan_line_id]
                 values = scorer(
                     measured.get(kpi_id, {}).get(uid),
                     targets.get((kpi_id, employee.id), default_target),
-                    manual_points,
-                    occurrences,
+                    *entry,
                 )
+                if kpi_id in unmeasured:
+                    values["note"] = unmeasured[kpi_id]
                 scored.append((line_id, plan_line_id, sequence, values))
                 # totals add the values as stored, in the lines' order (sequence, id; new ones last)
                 ranked.append(((sequence, line_id is None, line_id or index), values, is_completion))
@@ -670,7 +815,7 @@ class CrmAppraisal(models.Model):
                 completion.mapped("achievement"),
                 appraisal.plan_id._grade_bands(),
             )
-            appraisal.write({**values, "computed_at": now})
+            appraisal.write({**appraisal._keep_correction(values), "computed_at": now})
 
     def _compute_rollup(self, period):
         """Quarter / year: mean of the monthly totals; missing months listed, counted per plan."""
@@ -696,8 +841,13 @@ class CrmAppraisal(models.Model):
             completion = sum(months.mapped("completion_rate")) / divisor if divisor else 0.0
             vals_list.append(
                 {
-                    "total_score": total,
-                    "grade": scoring.grade(total, appraisal.plan_id._grade_bands()),
+                    **appraisal._keep_correction(
+                        {
+                            "total_score": total,
+                            "computed_total": total,
+                            "grade": scoring.grade(total, appraisal.plan_id._grade_bands()),
+                        }
+                    ),
                     "completion_rate": completion,
                     "month_count": len(month_starts),
                     "months_present": len(months),
@@ -781,18 +931,16 @@ class CrmAppraisal(models.Model):
             [
                 ("period_type", "=", "month"),
                 ("date_to", "=", last_month_end),
-                ("completion_rate", "<", 100),
                 ("coaching_needed", "=", False),
             ]
-        )
+        )._below_target()
         previous = self.search(
             [
                 ("period_type", "=", "month"),
                 ("date_to", "=", last_month_end.replace(day=1) - relativedelta(days=1)),
                 ("employee_id", "in", recent.employee_id.ids),
-                ("completion_rate", "<", 100),
             ]
-        )
+        )._below_target()
         below_before = {(a.employee_id, a.plan_id) for a in previous}
         flagged = recent.filtered(lambda a: (a.employee_id, a.plan_id) in below_before)
         flagged.write({"coaching_needed": True})
@@ -806,6 +954,21 @@ class CrmAppraisal(models.Model):
                     employee=appraisal.employee_id.name,
                 ),
             )
+
+    def _below_target(self):
+        """The appraisals below target: the plan-completion line's achievement under 100 % when
+        the plan has one (and it has a figure), else the score under the plan's coaching
+        threshold. A figure that does not exist flags nobody."""
+        completion = {line.appraisal_id: line for line in self.line_ids.filtered("is_completion_line")}
+
+        def below(appraisal):
+            line = completion.get(appraisal)
+            if line:
+                return line.has_data and line.achievement < 100.0
+            threshold = appraisal.plan_id.coaching_threshold
+            return bool(threshold) and appraisal.total_score < threshold
+
+        return self.filtered(below)
 
     def _schedule_once(self, activity_xmlid, user, deadline, summary):
         """One open activity of a type per appraisal: reschedule it rather than pile them up."""

@@ -1,13 +1,12 @@
 import math
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import scoring
-from .crm_appraisal import WORKFLOW
+from .crm_appraisal import INPUT_FIELDS, WORKFLOW
 
-MANUAL_FIELDS = {"manual_points", "occurrences"}
 # share of a page filled by inserts: the rest keeps a line's next versions on its page
 FILLFACTOR = 70
 
@@ -55,7 +54,16 @@ class CrmAppraisalLine(models.Model):
     weighted_score = fields.Float(readonly=True, digits=(16, 2))
     note = fields.Char(readonly=True)
     manual_points = fields.Float(string="Points")
-    occurrences = fields.Float(help="Deduction: occurrences in the period (half a day counts as a day).")
+    occurrences = fields.Float(
+        string="Occurrences Entered",
+        help="Deduction: occurrences entered for the period (e.g. 1.5 days absent); the Actual is "
+        "what is counted (every started day: 2).",
+    )
+    entered = fields.Boolean(
+        help="The points or occurrences of this manual or deduction item have been entered (0 "
+        "included). Until then the item is “Not entered”: no score, and the appraisal cannot be "
+        "submitted.",
+    )
 
     def init(self):
         """The recomputes rewrite lines in place, all month long: with room left on their page,
@@ -95,6 +103,10 @@ class CrmAppraisalLine(models.Model):
                     _("“%(kpi)s”: occurrences must be a number of 0 or more.", kpi=line.name)
                 )
 
+    @api.onchange("manual_points", "occurrences")
+    def _onchange_input(self):
+        self.entered = True
+
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
@@ -104,7 +116,9 @@ class CrmAppraisalLine(models.Model):
     def write(self, vals):
         if not self.env.context.get(WORKFLOW) and self.appraisal_id.filtered(lambda a: a.state != "draft"):
             self.appraisal_id._check_editable()
-        if MANUAL_FIELDS & set(vals):
+        if set(INPUT_FIELDS) & set(vals):
+            if "entered" not in vals:  # a value written is a value entered, 0 included
+                vals = {**vals, "entered": True}
             not_manual = self.filtered(lambda line: line.scoring_rule not in ("manual", "deduction"))
             if not_manual:
                 raise UserError(
@@ -115,7 +129,7 @@ class CrmAppraisalLine(models.Model):
                 )
             self.appraisal_id._check_editable()
         result = super().write(vals)
-        if MANUAL_FIELDS & set(vals):
+        if set(INPUT_FIELDS) & set(vals):
             self._rescore()
         return result
 
@@ -132,7 +146,7 @@ class CrmAppraisalLine(models.Model):
     def _result_values(self, actual, target):
         """Values of the line for a measured ``actual`` (None: no data) and ``target``."""
         self.ensure_one()
-        return self.plan_line_id._scorer()(actual, target, self.manual_points, self.occurrences)
+        return self.plan_line_id._scorer()(actual, target, self.manual_points, self.occurrences, self.entered)
 
     def _is_below_pace(self, today):
         """Achievement against the linear pace of the period is under the line's alert threshold.
@@ -150,7 +164,8 @@ class CrmAppraisalLine(models.Model):
         return ratio is not None and ratio * 100.0 < self.plan_line_id.alert_threshold
 
     def action_open_records(self):
-        """Drill-down: the exact records counted for this line, opened with the user's own rights."""
+        """Drill-down: the exact records counted for this line, opened with the user's own rights;
+        when these rights hide some of them, the user is told how many."""
         self.ensure_one()
         self.check_access("read")
         appraisal = self.appraisal_id
@@ -158,15 +173,39 @@ class CrmAppraisalLine(models.Model):
         if period.period_type != "month":
             raise UserError(_("Open the monthly appraisals to see the records behind a quarter or a year."))
         # the KPI's source fields (ir.model.fields) are readable by administrators only
-        return self.kpi_id.sudo()._action_open_records(
-            period.date_from,
-            period.date_to,
-            period._tz(),
-            appraisal.user_id.ids,
-            _(
-                "%(kpi)s – %(employee)s – %(period)s",
-                kpi=self.name,
-                employee=appraisal.employee_id.name,
-                period=period.name,
-            ),
+        kpi = self.kpi_id.sudo()._records_kpi()
+        domain = list(
+            kpi._span_domain(period.date_from, period.date_to, period.company_id, appraisal.user_id.ids)
         )
+        records = self.env[kpi.model_name]
+        counted = records.sudo().search_count(domain)
+        try:
+            visible = records.search_count(domain)
+        except AccessError:
+            visible = 0
+        title = _(
+            "%(kpi)s – %(employee)s – %(period)s",
+            kpi=self.name,
+            employee=appraisal.employee_id.name,
+            period=period.name,
+        )
+        if visible < counted:
+            hidden = _(
+                "%(counted)s records counted, %(visible)s visible to you: your access rights hide the "
+                "others.",
+                counted=counted,
+                visible=visible,
+            )
+            if not visible:
+                raise UserError(hidden)
+            title = f"{title} ({hidden})"
+        return {
+            "type": "ir.actions.act_window",
+            "name": title,
+            "res_model": kpi.model_name,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": domain,
+            "context": {"create": False},
+            "target": "current",
+        }

@@ -131,17 +131,21 @@ class CrmAppraisalPeriod(models.Model):
         return self.action_view_appraisals()
 
     def action_compute(self):
+        """HR recomputes every draft appraisal of the periods (as the nightly job does)."""
+        self.env["crm.appraisal"]._check_group("hr")
         self.appraisal_ids._compute_scores()
         return True
 
     def action_close(self):
-        """Compute a last time, then freeze the scores of the period."""
+        """Compute a last time, then freeze the scores of the period (administrators)."""
+        self.check_access("write")
         open_periods = self.filtered(lambda p: p.state == "open")
         open_periods.appraisal_ids._compute_scores()
         open_periods.state = "closed"
         return True
 
     def action_reopen(self):
+        self.check_access("write")
         self.filtered(lambda p: p.state == "closed").state = "open"
         return True
 
@@ -199,8 +203,3 @@ class CrmAppraisalPeriod(models.Model):
         days = (self.date_to - self.date_from).days + 1
         elapsed = (min(today, self.date_to) - self.date_from).days + 1
         return min(max(elapsed / days, 0.0), 1.0)
-
-    def _tz(self):
-        """Time zone in which datetimes are placed in this period: the company's address tz."""
-        self.ensure_one()
-        return self.company_id.partner_id.tz or "UTC"

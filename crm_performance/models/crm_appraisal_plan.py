@@ -35,6 +35,13 @@ class CrmAppraisalPlan(models.Model):
         help="How quarterly and annual scores treat months without an appraisal. Missing months "
         "are listed on the appraisal either way.",
     )
+    coaching_threshold = fields.Float(
+        string="Coaching Below Score",
+        default=60.0,
+        help="Plans without a plan-completion line: two consecutive months with a score below this "
+        "flag the employee for a 1:1 coaching (0 = never). Plans with one follow its achievement "
+        "(below 100 %) instead.",
+    )
 
     @api.depends("line_ids.weight")
     def _compute_total_weight(self):

@@ -175,23 +175,30 @@ class CrmAppraisalPlanLine(models.Model):
 
     def _scorer(self):
         """This line's rule as a plain function, its fields read once (the computation calls it
-        for every employee): ``scorer(actual, target, manual_points, occurrences)`` returns the
-        result values of an appraisal line for a measured ``actual`` (None: no data) and
-        ``target``, or for the points / occurrences entered on a manual / deduction line."""
+        for every employee): ``scorer(actual, target, manual_points, occurrences, entered)``
+        returns the result values of an appraisal line for a measured ``actual`` (None: no data)
+        and ``target``, or for the points / occurrences entered on a manual / deduction line
+        (nothing entered yet: no data, no score, "Not entered"). A deduction line's actual is
+        what is counted (half a day counts as a day), the note says what was entered."""
         self.ensure_one()
         rule, weight, direction, cap = self.scoring_rule, self.weight, self.direction, self.cap
         floor, max_points, penalty = self.floor, self.max_points, self.penalty
         bands = [(band.min_achievement, band.points) for band in self.band_ids]
-        no_target, no_data = _("No target"), _("No data")
+        no_target, no_data, not_entered = _("No target"), _("No data"), _("Not entered")
+        counted_as = _("%(entered)s entered, counted as %(counted)s")
 
-        def scorer(actual, target, manual_points, occurrences):
-            ratio, note = None, False
-            if rule == "manual":
+        def scorer(actual, target, manual_points, occurrences, entered):
+            ratio, note, score = None, False, 0.0
+            if rule in ("manual", "deduction") and not entered:
+                actual, target, note = None, max_points if rule == "manual" else 0.0, not_entered
+            elif rule == "manual":
                 actual, target = manual_points, max_points
                 score = scoring.manual_score(manual_points, max_points)
             elif rule == "deduction":
-                actual, target = occurrences, 0.0
+                actual, target = scoring.counted_occurrences(occurrences), 0.0
                 score = scoring.deduction_score(occurrences, max_points, penalty)
+                if actual != occurrences:
+                    note = counted_as % {"entered": f"{occurrences:g}", "counted": f"{actual:g}"}
             else:
                 ratio = scoring.achievement(actual, target, direction, cap)
                 if not target:

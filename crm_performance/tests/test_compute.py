@@ -60,7 +60,20 @@ class TestCompute(PerformanceCase):
         self.assertAlmostEqual(self.alice_m.total_score, 32 + 24 + 10.43 + 18.4 + 8, places=6)
         self.assertEqual(self.alice_m.grade, "A")
         self.assertAlmostEqual(self.alice_m.completion_rate, 80.0)
-        # Bob: 40 x 10 % + 20 x 50 % + 10 x 120 % + 20 x 100 % + 0 = 46
+        deduction = self.line_of(self.alice_m, k["attendance"])
+        self.assertEqual((deduction.actual, deduction.score), (2.0, 92.0), "2 days counted")
+        self.assertEqual(deduction.note, "1.5 entered, counted as 2")
+        # Bob, nothing entered: attendance and weekly report score nothing and say so
+        # 40 x 10 % + 20 x 50 % + 10 x 120 % = 26
+        self.assertAlmostEqual(self.bob_m.total_score, 26.0)
+        for kpi in (k["attendance"], k["weekly_reports"]):
+            line = self.line_of(self.bob_m, kpi)
+            self.assertEqual(
+                (line.entered, line.has_data, line.score, line.note), (False, False, 0, "Not entered")
+            )
+        self.line_of(self.bob_m, k["attendance"]).occurrences = 0  # 0 days absent is a value
+        self.line_of(self.bob_m, k["weekly_reports"]).entered = True  # 0 points, confirmed
+        # + 20 x 100 % + 0 = 46
         self.assertAlmostEqual(self.bob_m.total_score, 46.0)
         self.assertEqual(self.bob_m.grade, "D")
         self.assertAlmostEqual(self.bob_m.completion_rate, 10.0)

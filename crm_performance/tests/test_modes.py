@@ -15,7 +15,7 @@ class TestMeasureModes(PerformanceCase):
     """Every measure mode over the March 2025 fixture, {salesperson: value} by hand."""
 
     def measure(self, kpi, start=date(2025, 3, 1), end=date(2025, 3, 31)):
-        values = kpi._measure(start, end, "UTC", {self.alice.id, self.bob.id})
+        values = kpi._measure(start, end, self.company, {self.alice.id, self.bob.id})
         return {login: values.get(getattr(self, login).id) for login in USERS}
 
     def field(self, model, name):
@@ -161,9 +161,13 @@ class TestRules(PerformanceCase):
         )
         appraisal = self.env["crm.appraisal"]._generate(self.march)
         attendance = self.line_of(appraisal, self.kpi["attendance"])
-        self.assertEqual(attendance.score, 100.0, "nobody absent yet")
+        self.assertEqual(
+            (attendance.score, attendance.note), (0.0, "Not entered"), "not 100: nothing entered"
+        )
+        attendance.occurrences = 0
+        self.assertEqual((attendance.score, attendance.note), (100.0, False), "nobody absent")
         attendance.occurrences = 0.5  # half a day counts as a day
-        self.assertEqual(attendance.score, 96.0)
+        self.assertEqual((attendance.score, attendance.actual, attendance.occurrences), (96.0, 1.0, 0.5))
         attendance.occurrences = 30  # floor at 0
         self.assertEqual(attendance.score, 0.0)
         self.line_of(appraisal, self.kpi["weekly_reports"]).manual_points = 15

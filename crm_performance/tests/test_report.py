@@ -53,6 +53,7 @@ class TestAppraisalReport(AppraisalCase):
                 ("HR", False, False),
             ],
         )
+        self.line_of(self.alice_march, self.kpi["weekly_reports"]).manual_points = 7
         self.alice_march.with_user(self.carol).action_submit()
         (_e, manager, _vp, _hr) = report._signatures(self.alice_march)
         self.assertEqual(manager, ("Area Manager", self.carol.name, self.alice_march.submitted_date))

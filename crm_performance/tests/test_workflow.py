@@ -41,6 +41,10 @@ class TestWorkflow(PerformanceCase):
             (self.hr_user, "action_approve"),
             (self.hr_user, "action_lock"),
         ]
+        # the manager enters what nobody entered yet (0 points) before submitting
+        appraisal.line_ids.filtered(
+            lambda line: line.scoring_rule == "manual" and not line.entered
+        ).with_user(self.carol).write({"entered": True})
         for user, method in steps[start:until]:
             getattr(appraisal.with_user(user), method)()
             # tracking messages are written when the transaction commits: do it now
@@ -87,12 +91,15 @@ class TestWorkflow(PerformanceCase):
             self.carol_m.with_user(self.carol).action_submit()
 
     def test_scores_are_computed_not_typed(self):
-        """Between submission and approval nobody but HR (tracked) can type a total."""
+        """Nobody types a total; HR corrects one with a reason (tracked), nobody else can."""
         self._walk(self.alice_m, 1)
-        for user in (self.carol, self.vp):
+        for user in (self.carol, self.vp, self.hr_user):
             with self.assertRefused(UserError, "Scores are computed from the KPI lines"):
                 self.alice_m.with_user(user).write({"total_score": 100})
-        self.alice_m.with_user(self.hr_user).write({"total_score": 90})
+        for user in (self.carol, self.vp):
+            with self.assertRaises(AccessError):
+                self.alice_m.with_user(user)._correct_score(100, "Because")
+        self.correct(self.alice_m, 90, "Deal signed on 31 March, booked in April")
         self.env.flush_all()
         self.env.cr.precommit.run()
         tracked = self.alice_m.message_ids.tracking_value_ids.filtered(
@@ -101,6 +108,18 @@ class TestWorkflow(PerformanceCase):
         self.assertEqual(
             (tracked.new_value_float, tracked.mail_message_id.author_id), (90, self.hr_user.partner_id)
         )
+
+    def correct(self, appraisal, score, reason):
+        """HR's Correct Score, as the button's dialog does it."""
+        wizard = (
+            self.env["crm.appraisal.reason.wizard"]
+            .with_user(self.hr_user)
+            .with_context(active_model="crm.appraisal", active_ids=appraisal.ids, default_action="correct")
+            .create({"reason": reason})
+        )
+        self.assertEqual(wizard.score, appraisal.total_score, "the dialog starts from the current score")
+        wizard.score = score
+        wizard.action_confirm()
 
     def test_state_cannot_be_written_directly(self):
         with self.assertRefused(UserError, "workflow buttons"):

@@ -54,9 +54,15 @@ def deduction_score(occurrences, max_points, penalty):
     """
     if max_points <= 0 or not math.isfinite(occurrences or 0.0):
         return 0.0
-    count = math.ceil(max(occurrences or 0.0, 0.0))
-    points = max(max_points - penalty * count, 0.0)
+    points = max(max_points - penalty * counted_occurrences(occurrences), 0.0)
     return 100.0 * points / max_points
+
+
+def counted_occurrences(occurrences):
+    """Occurrences as the deduction counts them: every started one (1.5 days absent count 2)."""
+    if not math.isfinite(occurrences or 0.0):
+        return 0.0
+    return float(math.ceil(max(occurrences or 0.0, 0.0)))
 
 
 def manual_score(points, max_points):
