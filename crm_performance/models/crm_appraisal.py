@@ -964,7 +964,7 @@ class CrmAppraisal(models.Model):
         def below(appraisal):
             line = completion.get(appraisal)
             if line:
-                return line.has_data and line.achievement < 100.0
+                return line.has_data and line.target > 0 and line.achievement < 100.0
             threshold = appraisal.plan_id.coaching_threshold
             return bool(threshold) and appraisal.total_score < threshold
 

@@ -1,4 +1,6 @@
-from odoo.exceptions import AccessError
+from datetime import datetime
+
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import GROUP, PerformanceCase
@@ -132,3 +134,58 @@ class TestAccess(PerformanceCase):
             self.by_employee[self.emp_alice].with_user(stranger).read(["total_score"])
         with self.assertRaises(AccessError):
             self.by_employee[self.emp_alice].line_ids.with_user(stranger).read(["actual"])
+
+    def test_recomputing_and_closing_check_the_caller_first(self):
+        """Recompute and close run as superuser: the caller is checked before anything moves."""
+        alice = self.by_employee[self.emp_alice]
+        alice.with_user(self.hr_user)._correct_score(77, "Agreed")
+        self._won(self.alice, 10000, datetime(2025, 3, 3), datetime(2025, 3, 28))
+        for user in (self.alice, self.carol, self.vp):
+            with self.assertRaises(AccessError, msg=user.login):
+                self.march.with_user(user).action_compute()
+            with self.assertRaises(AccessError, msg=user.login):
+                self.march.with_user(user).action_close()
+        with self.assertRaises(AccessError):
+            self.march.with_user(self.hr_user).action_close()  # administrators close periods
+        with self.assertRaises(AccessError):
+            alice.with_user(self.alice).action_compute()
+        with self.assertRaises(AccessError):
+            self.by_employee[self.emp_dave].with_user(self.carol).action_compute()  # not her team
+        self.assertEqual(
+            (self.line_of(alice, self.kpi["won_revenue"]).actual, self.march.state), (40000, "open")
+        )
+        self.march.with_user(self.hr_user).action_compute()
+        self.assertEqual(
+            (self.line_of(alice, self.kpi["won_revenue"]).actual, alice.total_score), (50000, 77)
+        )
+        self.march.with_user(self.admin).action_close()
+        self.assertEqual(self.march.state, "closed")
+
+    def test_drill_down_says_what_the_users_rights_hide(self):
+        """Carol's Sales rights are "own documents", plus (a rule of her company) deals under
+        20 000: of Alice's two won deals (10 000 and 30 000) one is hers to see, and the
+        drill-down says so."""
+        small_deals = self.env["res.groups"].create({"name": "Small deals only"})
+        self.env["ir.rule"].create(
+            {
+                "name": "Small deals only",
+                "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "groups": [(6, 0, small_deals.ids)],
+                "domain_force": "[('expected_revenue', '<', 20000)]",
+            }
+        )
+        self.carol.group_ids = (
+            self.env.ref(f"{GROUP}manager") | self.env.ref("sales_team.group_sale_salesman") | small_deals
+        )
+        line = self.line_of(self.by_employee[self.emp_alice], self.kpi["won_revenue"])
+        action = line.with_user(self.carol).action_open_records()
+        self.assertEqual(
+            action["name"],
+            "Won revenue – Alice – 2025-03 (2 records counted, 1 visible to you: your access rights hide "
+            "the others.)",
+        )
+        visible = self.env["crm.lead"].with_user(self.carol).search(action["domain"])
+        self.assertEqual(visible.mapped("expected_revenue"), [10000])
+        self.assertEqual(len(self.env["crm.lead"].search(action["domain"])), 2)
+        with self.assertRefused(UserError, "2 records counted, 0 visible to you"):
+            line.with_user(self.vp).action_open_records()  # the VP has no Sales rights here

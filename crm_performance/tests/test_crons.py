@@ -97,3 +97,31 @@ class TestCrons(PerformanceCase):
             (coaching.res_id, coaching.user_id, coaching.date_deadline),
             (bob.id, self.carol, date(2025, 4, 9)),
         )
+
+    def test_coaching_without_a_completion_line_follows_the_plan_threshold(self):
+        self.plan.active = False
+        reports = self.kpi["weekly_reports"]
+        self._plan([(reports, 100, {"max_points": 10})], name="Service", coaching_threshold=60)
+        self.Appraisal._generate(self.feb | self.march)
+        # Alice: 50 then 50, below 60 twice. Bob: 80 then 50.
+        for employee, period, points in (
+            (self.emp_alice, self.feb, 5),
+            (self.emp_alice, self.march, 5),
+            (self.emp_bob, self.feb, 8),
+            (self.emp_bob, self.march, 5),
+        ):
+            self.line_of(self.appraisal(employee, period), reports).manual_points = points
+        with freeze_time("2025-04-02"):
+            self.Appraisal._cron_follow_up()
+        flagged = self.Appraisal.search([("coaching_needed", "=", True)])
+        self.assertEqual(flagged.mapped("employee_id.name"), ["Alice"])
+        self.assertEqual(flagged.period_id, self.march)
+
+    def test_no_figure_flags_nobody(self):
+        """A completion line without a target is no reason for a coaching."""
+        self.plan.line_ids.default_target = 0  # completion 0 %, but there is no target to miss
+        self.Appraisal._generate(self.feb | self.march)
+        self.assertEqual(self.appraisal(self.emp_bob, self.march).completion_rate, 0)
+        with freeze_time("2025-04-02"):
+            self.Appraisal._cron_follow_up()
+        self.assertFalse(self.Appraisal.search([("coaching_needed", "=", True)]))
