@@ -7,7 +7,7 @@ VP reviews everything; HR approves. Expected visibility is written out per role.
 import odoorpc
 import pytest
 
-from .conftest import connect
+from .conftest import PERF, connect
 
 # Odoo's messages: access rights ("not allowed to modify ...") or record rules ("doesn't have ...")
 DENIED = r"not allowed to (access|modify|create)|doesn't have '\w+' access"
@@ -111,3 +111,78 @@ def test_hr_of_another_company_sees_nothing(odoo_server, rpc_org):
     assert env["crm.appraisal.line"].search_count([]) == 0
     with pytest.raises(odoorpc.error.RPCError, match=DENIED):
         env["crm.appraisal"].read([rpc_org["appraisals"]["Alice"]], ["total_score"])
+
+
+def test_recompute_and_close_check_the_caller_over_rpc(odoo_server, rpc_org):
+    """The period's Recompute and Close compute as superuser: a salesperson or a manager is
+    refused before anything moves, and HR's correction is not reverted by them."""
+    alice = rpc_org["appraisals"]["Alice"]
+    hr = connect(odoo_server, "rpc_hr", "rpc_hr-pw").env
+    wizard = (
+        hr["crm.appraisal.reason.wizard"]
+        .with_context(active_model="crm.appraisal", active_ids=[alice], default_action="correct")
+        .create({"reason": "Agreed with the employee", "score": 88.0})
+    )
+    hr["crm.appraisal.reason.wizard"].browse(wizard).action_confirm()
+    for login in ("rpc_alice", "rpc_carol"):
+        periods = connect(odoo_server, login, f"{login}-pw").env["crm.appraisal.period"]
+        with pytest.raises(odoorpc.error.RPCError, match="Only HR can take this step"):
+            periods.action_compute([rpc_org["period"]])
+        with pytest.raises(odoorpc.error.RPCError, match=DENIED):
+            periods.action_close([rpc_org["period"]])
+    with pytest.raises(odoorpc.error.RPCError, match=DENIED):
+        hr["crm.appraisal.period"].action_close([rpc_org["period"]])  # administrators close
+    hr["crm.appraisal.period"].action_compute([rpc_org["period"]])
+    row = hr["crm.appraisal"].read([alice], ["total_score", "score_corrected", "correction_reason"])[0]
+    assert (row["total_score"], row["score_corrected"], row["correction_reason"]) == (
+        88.0,
+        True,
+        "Agreed with the employee",
+    )
+    with pytest.raises(odoorpc.error.RPCError, match="Only HR can take this step"):
+        connect(odoo_server, "rpc_carol", "rpc_carol-pw").env["crm.appraisal"].action_remove_correction(
+            [alice]
+        )
+
+
+def test_kpi_configuration_needs_the_rights_to_read_the_source_over_rpc(odoo_server, rpc_org):
+    """A Performance Administrator without Employees rights cannot measure an HR-private field."""
+    admin = connect(odoo_server, "admin", "admin").env
+    admin["res.users"].create(
+        {
+            "name": "Configurator",
+            "login": "rpc_config",
+            "password": "rpc_config-pw",
+            "group_ids": [
+                (
+                    6,
+                    0,
+                    [
+                        admin.ref(f"{PERF}admin").id,
+                        admin.ref("sales_team.group_sale_salesman_all_leads").id,
+                    ],
+                )
+            ],
+        }
+    )
+    env = connect(odoo_server, "rpc_config", "rpc_config-pw").env
+    fields = admin["ir.model.fields"]
+    crm_lead = admin["ir.model"].search([("model", "=", "crm.lead")])[0]
+    lead_field = {
+        name: fields.search([("model", "=", "crm.lead"), ("name", "=", name)])[0]
+        for name in ("create_date", "user_id")
+    }
+    values = {
+        "name": "Distance of the salesperson",
+        "model_id": crm_lead,
+        "date_field_id": lead_field["create_date"],
+        "user_field_id": lead_field["user_id"],
+    }
+    with pytest.raises(
+        odoorpc.error.RPCError, match="you may not read the field “Home-Work Distance in Km” of Employee"
+    ):
+        env["crm.kpi.definition"].create(
+            {**values, "domain": "[('user_id.employee_ids.km_home_work', '>', 10)]"}
+        )
+    kpi = env["crm.kpi.definition"].create({**values, "domain": "[('won_status', '=', 'won')]"})
+    assert env["crm.kpi.definition"].read([kpi], ["model_name"])[0]["model_name"] == "crm.lead"
