@@ -42,6 +42,15 @@ class TestAppraisalReport(AppraisalCase):
         self.assertRegex(text, r"Grade</td>\s*<td[^>]*><span>B</span>")
         self.assertRegex(text, r"Rank in Team</td>\s*<td[^>]*><span>1</span> / <span>2</span>")
 
+    def test_not_entered_and_corrected_are_printed(self):
+        html = self.env["ir.actions.report"]._render_qweb_html(REPORT, self.alice_march.ids)[0].decode()
+        self.assertIn("Not entered", html)
+        self.assertNotIn('id="correction"', html)
+        self.alice_march.with_user(self.hr_user)._correct_score(80, "Late deal")
+        html = self.env["ir.actions.report"]._render_qweb_html(REPORT, self.alice_march.ids)[0].decode()
+        self.assertRegex(html, r"Total Score</td>\s*<td[^>]*><span>80.00</span>")
+        self.assertRegex(html, r"Corrected by HR \(.*Late deal</span>; computed <span>76.87</span>")
+
     def test_signatures_follow_the_workflow(self):
         report = self.env["report.crm_performance.report_crm_appraisal"]
         self.assertEqual(
