@@ -135,7 +135,7 @@ class CrmAppraisal(models.Model):
     state = fields.Selection(STATES, required=True, default="draft", tracking=True, copy=False, index=True)
     line_ids = fields.One2many("crm.appraisal.line", "appraisal_id", string="KPI Lines")
     total_score = fields.Float(
-        string="Score",
+        string="Total Score",
         readonly=True,
         digits=(16, 2),
         tracking=True,

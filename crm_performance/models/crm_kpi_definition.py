@@ -98,9 +98,14 @@ class CrmKpiDefinition(models.Model):
     )
     model_name = fields.Char(related="model_id.model", string="Source Model Name")
     # what the pickers offer: the models and fields the current user may read
-    readable_model_ids = fields.Many2many("ir.model", compute="_compute_readable_model_ids")
-    user_group_ids = fields.Many2many("res.groups", compute="_compute_readable_model_ids")
+    readable_model_ids = fields.Many2many(
+        "ir.model", string="Readable Models", compute="_compute_readable_model_ids"
+    )
+    user_group_ids = fields.Many2many(
+        "res.groups", string="Your Groups", compute="_compute_readable_model_ids"
+    )
     company_scoped = fields.Boolean(
+        string="Counts One Company's Records",
         compute="_compute_company_scoped",
         help="The source model has a company: an appraisal counts only the records of its own "
         "company (and records shared between companies). Without one, every record of the "

@@ -49,7 +49,8 @@ class TestAppraisalReport(AppraisalCase):
         self.alice_march.with_user(self.hr_user)._correct_score(80, "Late deal")
         html = self.env["ir.actions.report"]._render_qweb_html(REPORT, self.alice_march.ids)[0].decode()
         self.assertRegex(html, r"Total Score</td>\s*<td[^>]*><span>80.00</span>")
-        self.assertRegex(html, r"Corrected by HR \(.*Late deal</span>; computed <span>76.87</span>")
+        self.assertRegex(html, r"Computed Score</td>\s*<td[^>]*><span>76.87</span>")
+        self.assertRegex(html, r"Correction Reason</td>\s*<td[^>]*><span>Late deal</span>")
 
     def test_signatures_follow_the_workflow(self):
         report = self.env["report.crm_performance.report_crm_appraisal"]
