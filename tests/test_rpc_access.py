@@ -186,3 +186,15 @@ def test_kpi_configuration_needs_the_rights_to_read_the_source_over_rpc(odoo_ser
         )
     kpi = env["crm.kpi.definition"].create({**values, "domain": "[('won_status', '=', 'won')]"})
     assert env["crm.kpi.definition"].read([kpi], ["model_name"])[0]["model_name"] == "crm.lead"
+
+
+def test_the_workflows_own_writes_cannot_be_forged_over_rpc(odoo_server, rpc_org):
+    """The context flags under which the workflow and the computation write states and scores
+    are set by the server's own code: the same keys sent by a caller change nothing."""
+    bob = rpc_org["appraisals"]["Bob"]
+    carol = connect(odoo_server, "rpc_carol", "rpc_carol-pw").env["crm.appraisal"]
+    with pytest.raises(odoorpc.error.RPCError, match="Use the workflow buttons"):
+        carol.with_context(crm_performance_workflow=True).write([bob], {"state": "approved"})
+    with pytest.raises(odoorpc.error.RPCError, match="Scores are computed from the KPI lines"):
+        carol.with_context(crm_performance_compute=True).write([bob], {"total_score": 100})
+    assert carol.read([bob], ["state"])[0]["state"] == "draft"

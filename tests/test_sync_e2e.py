@@ -1,8 +1,11 @@
 """End to end: a small sales org with appraisals made over RPC on a real server, the sync run
 as HR runs it, the workbook read back with openpyxl."""
 
+import contextlib
+
 import openpyxl
 import pandas as pd
+import psycopg2
 import pytest
 from crm_performance_sync.cli import main
 from crm_performance_sync.config import Connection
@@ -50,19 +53,34 @@ def make_user(client, login, groups):
     return create(client, "res.users", {"name": login, "login": login, "group_ids": [(6, 0, group_ids)]})
 
 
-def appraise(client, employee, period, plan, team, state, score, grade, completion):
-    """An appraisal taken through the workflow buttons to ``state``, with the given scores: they
-    are written after the submission (which recomputes them from CRM data) and before the
-    approval freezes them."""
+def appraise(client, db, employee, period, plan, team, state, score, grade, completion):
+    """An appraisal taken through the workflow buttons to ``state``, with the given scores.
+
+    Scores come from the computation or from HR's correction only, so the fixture stores these
+    exact figures in the database itself, after the submission (which recomputes them from CRM
+    data) and before the approval freezes them. The manual and deduction items are entered
+    first: Submit refuses an appraisal with an item nobody entered."""
     appraisal = create(client, "crm.appraisal", {"employee_id": employee, "period_id": period,
                                                  "plan_id": plan, "team_id": team})  # fmt: skip
-    scores = {"total_score": score, "grade": grade, "completion_rate": completion}
+    client.call("crm.appraisal", "action_compute", ids=[appraisal])
+    entered = [("appraisal_id", "=", appraisal), ("scoring_rule", "in", ("manual", "deduction"))]
+    line_ids = [row["id"] for row in client.search_read("crm.appraisal.line", entered, ["id"])]
+    client.call("crm.appraisal.line", "write", ids=line_ids, vals={"entered": True})
     if state == "draft":
-        client.call("crm.appraisal", "write", ids=[appraisal], vals=scores)
+        store_scores(db, appraisal, score, grade, completion)
     for step in STEPS[state]:
         client.call("crm.appraisal", step, ids=[appraisal])
         if step == "action_submit":
-            client.call("crm.appraisal", "write", ids=[appraisal], vals=scores)
+            store_scores(db, appraisal, score, grade, completion)
+
+
+def store_scores(db, appraisal, score, grade, completion):
+    with contextlib.closing(psycopg2.connect(dbname=db)) as connection, connection:
+        connection.cursor().execute(
+            "UPDATE crm_appraisal SET total_score = %s, computed_total = %s, grade = %s, completion_rate = %s"
+            " WHERE id = %s",
+            (score, score, grade, completion, appraisal),
+        )
 
 
 def build_org(server):
@@ -85,7 +103,7 @@ def build_org(server):
              "identification_id": f"ID-{name.split()[0]}", "department_id": departments[department]},
         )  # fmt: skip
         for period, values in appraisals.items():
-            appraise(client, employee, periods[period], plan, teams[team], *values)
+            appraise(client, server.db, employee, periods[period], plan, teams[team], *values)
     # Performance HR alone: the badge IDs on appraisals are readable by it (no Employees rights)
     make_user(client, "hr_officer", ["crm_performance.crm_performance_group_hr"])
     make_user(client, "clerk", ["base.group_user"])

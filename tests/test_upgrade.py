@@ -66,6 +66,7 @@ def make_history(registry):
         appraisals = env["crm.appraisal"]._generate(period)
         weekly = appraisals.line_ids.filtered(lambda line: line.scoring_rule == "manual")
         weekly.write({"manual_points": 80})
+        appraisals.line_ids.filtered(lambda line: line.scoring_rule == "deduction").write({"occurrences": 0})
         appraisals.write({"manager_comment": "Reviewed in May"})
         for step in ("action_submit", "action_consolidate", "action_first_review", "action_approve"):
             getattr(appraisals[0], step)()

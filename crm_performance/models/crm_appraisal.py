@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import bulk, scoring
+from ..tools.trusted import TRUSTED, trusted
 from .crm_kpi_definition import Unmeasured
 
 STATES = [
@@ -264,13 +265,13 @@ class CrmAppraisal(models.Model):
         return appraisals
 
     def write(self, vals):
-        if not self.env.context.get(WORKFLOW):
+        if not trusted(self.env, WORKFLOW):
             changed = {name for name in vals if not name.startswith(("message_", "activity_"))}
             if changed - FROZEN_WRITABLE:
                 self._check_not_frozen()
             if "state" in vals:
                 raise UserError(_("Use the workflow buttons to change the status of an appraisal."))
-        if RESULT_FIELDS & set(vals) and not self.env.context.get(COMPUTE):
+        if RESULT_FIELDS & set(vals) and not trusted(self.env, COMPUTE):
             raise UserError(
                 _(
                     "Scores are computed from the KPI lines; enter manual points on the lines or "
@@ -340,7 +341,7 @@ class CrmAppraisal(models.Model):
             )
         if not (reason or "").strip():
             raise ValidationError(_("Say why the score is corrected: the reason is kept with it."))
-        for appraisal in self.with_context(**{COMPUTE: True}):
+        for appraisal in self.with_context(**{COMPUTE: TRUSTED}):
             appraisal.write(
                 {
                     "total_score": score,
@@ -365,7 +366,7 @@ class CrmAppraisal(models.Model):
         self._check_group("hr")
         self.check_access("write")
         self._check_correctable()
-        for appraisal in self.filtered("score_corrected").with_context(**{COMPUTE: True}):
+        for appraisal in self.filtered("score_corrected").with_context(**{COMPUTE: TRUSTED}):
             appraisal.write(
                 {
                     "total_score": appraisal.computed_total,
@@ -455,7 +456,7 @@ class CrmAppraisal(models.Model):
     def _step(self, step, **values):
         """Move to the next state as a member of the step's group, never on one's own appraisal."""
         self._check_step(step)
-        self.with_context(**{WORKFLOW: True}).write({"state": STEPS[step][1], "appealed": False, **values})
+        self.with_context(**{WORKFLOW: TRUSTED}).write({"state": STEPS[step][1], "appealed": False, **values})
         self.activity_unlink(["crm_performance.mail_activity_type_appraisal_step"])
         return True
 
@@ -499,7 +500,7 @@ class CrmAppraisal(models.Model):
                 )
             appraisal._check_group(group)
             previous = order[order.index(appraisal.state) - 1]
-            appraisal.with_context(**{WORKFLOW: True}).write({"state": previous})
+            appraisal.with_context(**{WORKFLOW: TRUSTED}).write({"state": previous})
             appraisal.message_post(
                 body=_("Sent back to %(state)s: %(reason)s", state=dict(STATES)[previous], reason=reason)
             )
@@ -510,7 +511,7 @@ class CrmAppraisal(models.Model):
         if self.filtered(lambda a: a.state not in FROZEN_STATES):
             raise UserError(_("Only approved or locked appraisals are reopened; send the others back."))
         self.period_id._check_open()
-        self.with_context(**{WORKFLOW: True}).write(
+        self.with_context(**{WORKFLOW: TRUSTED}).write(
             {"state": "draft", "approved_by_id": False, "approved_date": False}
         )
         for appraisal in self:
@@ -531,7 +532,7 @@ class CrmAppraisal(models.Model):
             values = {"appealed": True, "employee_comment": comment, "acknowledged_date": False}
             if appraisal.state in ("consolidated", "reviewed"):
                 values["state"] = "submitted"
-            appraisal.with_context(**{WORKFLOW: True}).write(values)
+            appraisal.with_context(**{WORKFLOW: TRUSTED}).write(values)
             appraisal.message_post(body=_("Appeal: %(comment)s", comment=comment))
             reviewer = appraisal._step_user("approved" if appraisal.state in FROZEN_STATES else "submitted")
             if reviewer:
@@ -807,7 +808,7 @@ class CrmAppraisal(models.Model):
 
     def _compute_totals(self):
         now = fields.Datetime.now()
-        for appraisal in self.with_context(**{COMPUTE: True}):
+        for appraisal in self.with_context(**{COMPUTE: TRUSTED}):
             lines = appraisal.line_ids
             completion = lines.filtered("is_completion_line")
             values = _totals(

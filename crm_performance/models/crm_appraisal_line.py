@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import scoring
+from ..tools.trusted import trusted
 from .crm_appraisal import INPUT_FIELDS, WORKFLOW
 
 # share of a page filled by inserts: the rest keeps a line's next versions on its page
@@ -114,7 +115,7 @@ class CrmAppraisalLine(models.Model):
         return lines
 
     def write(self, vals):
-        if not self.env.context.get(WORKFLOW) and self.appraisal_id.filtered(lambda a: a.state != "draft"):
+        if not trusted(self.env, WORKFLOW) and self.appraisal_id.filtered(lambda a: a.state != "draft"):
             self.appraisal_id._check_editable()
         if set(INPUT_FIELDS) & set(vals):
             if "entered" not in vals:  # a value written is a value entered, 0 included

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
+from ..tools.trusted import TRUSTED
 from .crm_appraisal_plan_line import PLAN_WRITE
 
 
@@ -78,11 +79,11 @@ class CrmAppraisalPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        plans = super(CrmAppraisalPlan, self.with_context(**{PLAN_WRITE: True})).create(vals_list)
+        plans = super(CrmAppraisalPlan, self.with_context(**{PLAN_WRITE: TRUSTED})).create(vals_list)
         return plans.with_env(self.env)
 
     def write(self, vals):
-        result = super(CrmAppraisalPlan, self.with_context(**{PLAN_WRITE: True})).write(vals)
+        result = super(CrmAppraisalPlan, self.with_context(**{PLAN_WRITE: TRUSTED})).write(vals)
         if "line_ids" in vals:
             self._check_weights()
         return result
