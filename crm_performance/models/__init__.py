@@ -1,3 +1,4 @@
+from . import crm_performance_source
 from . import crm_kpi_definition
 from . import crm_appraisal_plan_line
 from . import crm_appraisal_plan_band
@@ -18,3 +19,4 @@ from . import res_config_settings
 from . import res_users
 from . import crm_performance_demo
 from . import res_partner
+from . import calendar_event

@@ -35,6 +35,10 @@ FROZEN_WRITABLE = {"acknowledged_date", "appealed", "employee_comment", "coachin
 # context of batch computations: the chatter records people's actions, not nightly recomputes
 BATCH_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
 WORKFLOW = "crm_performance_workflow"
+# the scheduled jobs' batches, committed one by one
+BATCH_SIZE = 500
+# the (user id, day) pairs whose months a transaction's changes made stale, flushed at commit
+DIRTY = "crm_performance.dirty"
 # what a reviewer enters on a manual or deduction line; ``entered`` tells 0 from nothing entered
 INPUT_FIELDS = ("manual_points", "occurrences", "entered")
 COMPUTE = "crm_performance_compute"
@@ -162,6 +166,12 @@ class CrmAppraisal(models.Model):
     rank = fields.Integer(compute="_compute_rank", help="Rank in the sales team for this period and plan.")
     rank_count = fields.Integer(compute="_compute_rank", string="Team Size")
     computed_at = fields.Datetime(readonly=True, copy=False)
+    needs_recompute = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="A record this draft month counts has changed since it was computed: the live "
+        "recompute job takes it within a minute.",
+    )
     month_count = fields.Integer(string="Months in Span", readonly=True)
     months_present = fields.Integer(string="Months Appraised", readonly=True)
     missing_months = fields.Char(readonly=True, help="Months of the span without a monthly appraisal.")
@@ -184,6 +194,7 @@ class CrmAppraisal(models.Model):
     approved_date = fields.Datetime(readonly=True, copy=False)
     is_own = fields.Boolean(compute="_compute_is_own", help="The current user is the appraised employee.")
 
+    _needs_recompute_idx = models.Index("(id) WHERE needs_recompute")
     _employee_period_plan_unique = models.UniqueIndex(
         "(employee_id, period_id, plan_id)",
         "An employee has only one appraisal per period and plan.",
@@ -864,24 +875,119 @@ class CrmAppraisal(models.Model):
 
     @api.model
     def _cron_generate(self):
-        """Make sure this month, quarter and year exist in every company, with their appraisals."""
+        """Make sure this month, quarter and year exist in every company, with their appraisals:
+        a company at a time (generation only adds what is missing, so a run stopped part-way
+        resumes with the companies it had not reached)."""
         today = fields.Date.context_today(self)
         Period = self.env["crm.appraisal.period"]
-        for company in self.env["res.company"].search([]):
+        companies = self.env["res.company"].search([])
+        for done, company in enumerate(companies, start=1):
             periods = Period.with_company(company)._ensure_periods(today, company)
             self.with_company(company)._generate(periods.filtered(lambda p: p.state == "open"))
+            if self._progress(1, len(companies) - done) <= 0:
+                break
 
     @api.model
-    def _cron_recompute(self):
-        """Nightly recompute of the draft appraisals of every open period."""
-        self.search([("state", "=", "draft"), ("period_id.state", "=", "open")])._compute_scores()
+    def _cron_recompute(self, batch_size=BATCH_SIZE):
+        """Nightly safety net: recompute the draft appraisals of every open period that were not
+        computed since midnight (UTC), months before the quarters and years they roll up into,
+        a batch at a time. A run stopped part-way resumes with the appraisals it had not reached:
+        nothing is computed twice."""
+        midnight = fields.Datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        domain = [
+            ("state", "=", "draft"),
+            ("period_id.state", "=", "open"),
+            "|",
+            ("computed_at", "=", False),
+            ("computed_at", "<", midnight),
+        ]
+        while batch := self.search(domain, limit=batch_size, order="period_type, period_id, id"):
+            batch._compute_scores()
+            remaining = self.search_count(domain)
+            if self._progress(len(batch), remaining) <= 0 or not remaining:
+                break
+
+    @api.model
+    def _cron_recompute_live(self, batch_size=BATCH_SIZE):
+        """Recompute the draft months whose records changed (``needs_recompute``, marked when a
+        lead, an activity, a meeting or a customer that a KPI counts changes) and the quarters
+        and years they roll up into, a batch at a time; approved appraisals never move."""
+        domain = [("needs_recompute", "=", True)]
+        while batch := self.search(domain, limit=batch_size, order="period_id, id"):
+            months = batch.filtered(lambda a: a.state == "draft" and a.period_id.state == "open")
+            rollups = self.search(
+                [
+                    ("employee_id", "in", months.employee_id.ids),
+                    ("period_type", "!=", "month"),
+                    ("state", "=", "draft"),
+                    ("period_id.state", "=", "open"),
+                    ("date_from", "<=", max(months.mapped("date_to"), default=False)),
+                    ("date_to", ">=", min(months.mapped("date_from"), default=False)),
+                ]
+            )
+            (months | rollups)._compute_scores()
+            self.env.execute_query(
+                SQL("UPDATE crm_appraisal SET needs_recompute = FALSE WHERE id = ANY(%s)", batch.ids)
+            )
+            batch.invalidate_recordset(["needs_recompute"])
+            remaining = self.search_count(domain)
+            if self._progress(len(batch), remaining) <= 0 or not remaining:
+                break
+
+    @api.model
+    def _mark_dirty_later(self, stamps):
+        """Remember ``{(user id, day)}`` whose draft months must be recomputed; at commit, one
+        statement marks them all (``_mark_dirty``), however many records changed."""
+        if not stamps:
+            return
+        data = self.env.cr.precommit.data
+        if DIRTY not in data:
+            data[DIRTY] = set()
+            self.env.cr.precommit.add(lambda: self.sudo()._mark_dirty(data.pop(DIRTY, set())))
+        data[DIRTY].update(stamps)
+
+    @api.model
+    def _mark_dirty(self, stamps):
+        """Mark the draft months of open periods that hold ``{(user id, day)}`` and wake the live
+        recompute job up."""
+        if not stamps:
+            return
+        self.flush_model(["needs_recompute", "state", "user_id", "date_from", "date_to", "period_id"])
+        rows = self.env.execute_query(
+            SQL(
+                "UPDATE crm_appraisal a SET needs_recompute = TRUE"
+                " FROM crm_appraisal_period p, (VALUES %s) AS t(user_id, day)"
+                " WHERE p.id = a.period_id AND p.state = 'open' AND a.state = 'draft'"
+                " AND a.period_type = 'month' AND a.needs_recompute IS NOT TRUE"
+                " AND a.user_id = t.user_id AND t.day::date BETWEEN a.date_from AND a.date_to"
+                " RETURNING a.id",
+                SQL(", ").join(SQL("(%s, %s)", user_id, day) for user_id, day in sorted(stamps)),
+            )
+        )
+        if rows:
+            self.browse(row[0] for row in rows).invalidate_recordset(["needs_recompute"])
+            self.env.ref("crm_performance.ir_cron_crm_appraisal_live")._trigger()
+
+    @api.model
+    def _progress(self, done, remaining):
+        """Between two batches of a scheduled job, commit them and return the time left
+        (``ir.cron._commit_progress``); run by hand (a button, a test), the caller's transaction
+        carries on."""
+        if not self.env.context.get("cron_id"):
+            return float("inf")
+        return self.env["ir.cron"]._commit_progress(done, remaining=remaining)
 
     @api.model
     def _cron_follow_up(self):
+        """Reminders, below-pace alerts and coaching flags, each committed when done; each is
+        idempotent (one open activity per appraisal and kind, flags set once), so a run stopped
+        part-way resumes without doubles."""
         today = fields.Date.context_today(self)
-        self._schedule_deadline_reminders(today)
-        self._schedule_kpi_alerts(today)
-        self._flag_coaching(today)
+        steps = [self._schedule_deadline_reminders, self._schedule_kpi_alerts, self._flag_coaching]
+        for done, step in enumerate(steps, start=1):
+            step(today)
+            if self._progress(1, len(steps) - done) <= 0:
+                break
 
     @api.model
     def _schedule_deadline_reminders(self, today):

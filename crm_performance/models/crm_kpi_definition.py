@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 import pytz
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -351,13 +351,68 @@ class CrmKpiDefinition(models.Model):
     def create(self, vals_list):
         kpis = super().create(vals_list)
         kpis._check_source_access()
+        self.env.registry.clear_cache()  # _watched_fields, _placements
         return kpis
 
     def write(self, vals):
         result = super().write(vals)
         if SOURCE_FIELDS & set(vals):
             self._check_source_access()
+        if SOURCE_FIELDS & set(vals) or {"active", "growth_base_id", "growth_compare"} & set(vals):
+            self.env.registry.clear_cache()
         return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
+    @api.model
+    @tools.ormcache("model_name")
+    def _watched_fields(self, model_name):
+        """The fields of ``model_name`` whose change can move a KPI measured on it: salesperson,
+        dates, measured fields, the filters' fields, activity and company."""
+        kpis = self.sudo().search([("model_id.model", "=", model_name), ("measure_mode", "in", SOURCE_MODES)])
+        model = self.env[model_name]
+        fnames = {"active", "company_id"}
+        for kpi in kpis:
+            used = kpi.user_field_id | kpi.date_field_id | kpi.field_id
+            used |= kpi.duration_start_field_id | kpi.duration_end_field_id
+            fnames.update(used.mapped("name"))
+            try:
+                fnames.update(path.split(".")[0] for path in _domain_paths(model, kpi._get_domain()))
+            except ValidationError:
+                continue  # an invalid filter measures nothing: nothing to watch
+        if not kpis:
+            return frozenset()
+        # a stored computed field (won status, probability...) moves with what it depends on
+        todo = [fname for fname in fnames if fname in model._fields]
+        watched = set(todo)
+        while todo:
+            for path in model.pool.field_depends.get(model._fields[todo.pop()], ()):
+                fname = path.split(".")[0]
+                if fname in model._fields and fname not in watched:
+                    watched.add(fname)
+                    todo.append(fname)
+        return frozenset(watched)
+
+    @api.model
+    @tools.ormcache("model_name")
+    def _placements(self, model_name):
+        """``((salesperson field, date field, months shifted), ...)``: where the KPIs measured on
+        ``model_name`` place a record; a growth also moves the month it is compared from (the
+        next month, or the same month next year)."""
+        kpis = self.sudo().search([("model_id.model", "=", model_name), ("measure_mode", "in", SOURCE_MODES)])
+        growths = self.sudo().search([("measure_mode", "=", "growth"), ("growth_base_id", "in", kpis.ids)])
+        placements = defaultdict(set)
+        for kpi in kpis:
+            placements[kpi.user_field_id.name, kpi.date_field_id.name].add(0)
+        for growth in growths:
+            base = growth.growth_base_id
+            placements[base.user_field_id.name, base.date_field_id.name].add(
+                12 if growth.growth_compare == "last_year" else 1
+            )
+        return tuple((user, date, tuple(sorted(shifts))) for (user, date), shifts in placements.items())
 
     def _notify_unmeasured(self, reason):
         """A KPI failed at run time: its lines say why; the administrator gets one activity."""

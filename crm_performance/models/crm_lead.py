@@ -2,7 +2,8 @@ from odoo import api, fields, models
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "crm.performance.source"]
 
     team_user_id = fields.Many2one(
         related="team_id.user_id",

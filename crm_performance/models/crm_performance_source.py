@@ -1,7 +1,6 @@
-from odoo import api, models
+from dateutil.relativedelta import relativedelta
 
-# the (salesperson, day) pairs a transaction touched, flushed once at commit
-DIRTY = "crm_performance.dirty"
+from odoo import api, models
 
 
 class CrmPerformanceSource(models.AbstractModel):
@@ -54,7 +53,7 @@ class CrmPerformanceSource(models.AbstractModel):
                 if not (user and moment):
                     continue
                 for day in _days(moment):
-                    stamps.update((user.id, day + shift) for shift in shifts)
+                    stamps.update((user.id, day + relativedelta(months=shift)) for shift in shifts)
         return stamps
 
 

@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class MailActivity(models.Model):
-    _inherit = "mail.activity"
+    _name = "mail.activity"
+    _inherit = ["mail.activity", "crm.performance.source"]
 
     # the date that places a done activity in a period (follow-ups done KPI)
     _date_done_idx = models.Index("(date_done) WHERE date_done IS NOT NULL")

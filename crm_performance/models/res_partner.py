@@ -2,7 +2,8 @@ from odoo import models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "crm.performance.source"]
 
     # the date that places a customer in a period (new customers KPI)
     _create_date_idx = models.Index("(create_date)")

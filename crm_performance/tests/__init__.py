@@ -7,6 +7,7 @@ from . import (
     test_crons,
     test_groups,
     test_i18n,
+    test_live,
     test_kpi_rights,
     test_modes,
     test_multi_company,
