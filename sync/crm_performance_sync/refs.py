@@ -103,6 +103,19 @@ def copy_formula(formula, rows, columns=0):
     return None if lost else result
 
 
+def row_spans(formula):
+    """[(sheet or None, first row, last row)] of the ranges in ``formula``."""
+    spans = []
+
+    def collect(sheet, first, last):
+        if last:
+            spans.append((sheet, int(first[3]), int(last[3])))
+        return first, last
+
+    _rewrite(formula, collect)
+    return spans
+
+
 class RowInsertion:
     """``count`` rows inserted at row ``at`` of sheet ``sheet``; ranges of that sheet over
     several rows, from ``first_row`` (or below) to ``at - 1``, are extended over the new rows

@@ -188,11 +188,24 @@ class Layout:
                 columns[key] = column
         return cls(sheet, header_row, columns, new_headers, match_key)
 
+    def is_total(self, row):
+        """Whether ``row`` sums up rows above it (a formula over a range of several rows of this
+        sheet, all above it): the employee rows end there."""
+        for column in self.sheet.grid.get(row, {}):
+            formula = self.sheet.formula(row, column)
+            for sheet, first, last in refs.row_spans(formula or ""):
+                if sheet in (None, self.sheet.title) and self.header_row < first < last < row:
+                    return True
+        return False
+
     def data_rows(self):
-        """{match key: row} of the rows below the header; duplicates are an error."""
+        """{match key: row} of the employee rows: below the header, above a total row if there
+        is one; duplicates are an error."""
         rows, twice = {}, {}
         column = self.columns["identifier"]
         for row in range(self.header_row + 1, self.sheet.max_row + 1):
+            if self.is_total(row):
+                break
             identifier = identifier_text(self.sheet.value(row, column))
             if not identifier:
                 continue

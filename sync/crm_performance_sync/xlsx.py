@@ -397,8 +397,8 @@ def _shift_vml(package, part, at, count):
         return f"{match.group(1)}{', '.join(values)}{match.group(3)}"
 
     text = package.raw[part].decode("utf-8")
-    text = re.sub(r"(<x:Row>)(\d+)(</x:Row>)", row, text)
-    text = re.sub(r"(<x:Anchor>)([^<]*)(</x:Anchor>)", anchor, text)
+    text = re.sub(r"(<(?:\w+:)?Row>)(\d+)(</(?:\w+:)?Row>)", row, text)
+    text = re.sub(r"(<(?:\w+:)?Anchor>)([^<]*)(</(?:\w+:)?Anchor>)", anchor, text)
     data = text.encode("utf-8")
     if data != package.raw[part]:
         package.raw[part] = data
