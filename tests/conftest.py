@@ -160,6 +160,16 @@ def drop_server(server):
     server.conf.unlink(missing_ok=True)
 
 
+@pytest.fixture(autouse=True)
+def english_sync(monkeypatch):
+    """The sync speaks English in the tests whatever the machine's locale (a test may switch)."""
+    monkeypatch.setenv("LANGUAGE", "en")
+    yield
+    from crm_performance_sync import i18n
+
+    i18n.use("en")
+
+
 @pytest.fixture(scope="session")
 def odoo_server():
     """One server for the session, on a private copy of the installed database."""
