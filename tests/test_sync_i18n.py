@@ -20,9 +20,9 @@ def source_messages():
     found = set()
     for path in PACKAGE.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "N_"):
-                if isinstance(node.args[0], ast.Constant):
-                    found.add(node.args[0].value)
+            called = isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "N_")
+            if called and isinstance(node.args[0], ast.Constant):
+                found.add(node.args[0].value)
     return found
 
 

@@ -18,8 +18,8 @@ APPRAISALS = [
 ]
 
 
-def layout_of(path, columns=Columns(), match="ignore-case"):
-    return wb.open_layout(wb.load(path), "Payroll", columns, Sheet(match=match).key)
+def layout_of(path, columns=None, match="ignore-case"):
+    return wb.open_layout(wb.load(path), "Payroll", columns or Columns(), Sheet(match=match).key)
 
 
 def planned(path, frame, **kwargs):
