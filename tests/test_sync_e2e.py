@@ -383,7 +383,7 @@ def test_summary_in_chinese(run, payroll_xlsx):
     status, out, _err = run("2026-10", payroll_xlsx, "--lang", "zh_CN", "--transport", "json2")
     assert status == 0
     assert out.splitlines() == [
-        "期间 2026-10：通过 6 次请求从 Odoo 读取了 5 份已批准的考核（json2）",
+        "期间 2026-10：通过 4 次请求从 Odoo 读取了 5 份已批准的考核（json2）",
         f"{payroll_xlsx}，工作表 'Payroll'：更新 3 行，添加 2 行，0 行未更改",
         "月度工资：2 行合计 16,010.50",
         "3 行未计算工资：",

@@ -127,12 +127,10 @@ def _show(value, key=None):
     return str(value)
 
 
-def _row_label(row, identifier, employee):
-    return (
-        _("row {row} {identifier} {employee}")
-        .format(row=row, identifier=identifier, employee=employee)
-        .rstrip()
-    )
+def _about(row, identifier, employee, what):
+    """``row 7 B1009 Dan Left: what``."""
+    label = _("row {row} {identifier} {employee}").format(row=row, identifier=identifier, employee=employee)
+    return _("{row}: {what}").format(row=label.rstrip(), what=what)
 
 
 def _status(result):
@@ -151,10 +149,14 @@ def print_changes(plan, out):
     for result in plan.rows:
         if not result.changes:
             continue
-        print(f"{_row_label(result.row, result.identifier, result.employee)}: {_status(result)}", file=out)
+        print(_about(result.row, result.identifier, result.employee, _status(result)), file=out)
         for change in result.changes:
             old, new = _show(change.old, change.key), _show(change.new, change.key)
-            print(f"    {getattr(headers, change.key)}: {old} → {new}", file=out)
+            print(
+                "    "
+                + _("{column}: {old} → {new}").format(column=getattr(headers, change.key), old=old, new=new),
+                file=out,
+            )
 
 
 def print_summary(plan, where, out):
@@ -180,23 +182,17 @@ def print_summary(plan, where, out):
         print(_("pay not computed for {count} row(s):").format(count=len(skipped)), file=out)
         for result in skipped:
             print(
-                f"    {_row_label(result.row, result.identifier, result.employee)}: {result.pay_skipped}",
+                "    " + _about(result.row, result.identifier, result.employee, result.pay_skipped),
                 file=out,
             )
     for result in plan.rows:
         if result.kept_formulas:
-            print(
-                "    "
-                + _("{row}: formula kept in {columns}").format(
-                    row=_row_label(result.row, result.identifier, result.employee),
-                    columns=", ".join(result.kept_formulas),
-                ),
-                file=out,
-            )
+            kept = _("formula kept in {columns}").format(columns=", ".join(result.kept_formulas))
+            print("    " + _about(result.row, result.identifier, result.employee, kept), file=out)
     if plan.unmatched:
         print(_("{count} row(s) of the sheet got nothing:").format(count=len(plan.unmatched)), file=out)
         for row in plan.unmatched:
-            print(f"    {_row_label(row.row, row.identifier, row.employee)}: {row.reason}", file=out)
+            print("    " + _about(row.row, row.identifier, row.employee, row.reason), file=out)
 
 
 def result_frame(frame, plan):
@@ -260,8 +256,9 @@ def run(args, settings, out, err, transport_factory=connect):
     plan = wb.plan(
         layout, frame, settings.columns, settings.pay, flag_added=not args.new and args.workbook is not None
     )
+    unmatched = [row.identifier for row in plan.unmatched]
     reasons = explain_unmatched(
-        transport, args.period, settings.pull, settings.sheet, [row.identifier for row in plan.unmatched]
+        transport, args.period, settings.pull, settings.sheet, unmatched, frame.appraisal_id
     )
     for row in plan.unmatched:
         row.reason = reasons[row.identifier]

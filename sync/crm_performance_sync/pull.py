@@ -175,15 +175,10 @@ def pull_appraisals(transport, period, pull, sheet, stream=None):
     total = transport.search_count("crm.appraisal", domain)
     if not total:
         raise _no_approved(transport, period, scope)
-    # only the identifier asked for: badge IDs may be readable by fewer users than the rest
-    fields = APPRAISAL_FIELDS + [IDENTIFIER_FIELDS[key][0] for key in (id_field,) if key in IDENTIFIER_FIELDS]
     progress = Progress(total, stream)
     records = []
     try:
-        for offset in range(0, total, pull.page_size):
-            page = transport.search_read(
-                "crm.appraisal", domain, fields, offset=offset, limit=pull.page_size, order="id"
-            )
+        for page in _pages(transport, domain, _fields(APPRAISAL_FIELDS, id_field), total, pull.page_size):
             records.extend(page)
             progress.update(len(page))
     finally:
@@ -191,34 +186,34 @@ def pull_appraisals(transport, period, pull, sheet, stream=None):
     return _frame(records, sheet, period)
 
 
-def _like(text):
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _fields(fields, id_field):
+    # only the identifier asked for: badge IDs may be readable by fewer users than the rest
+    return fields + [IDENTIFIER_FIELDS[key][0] for key in (id_field,) if key in IDENTIFIER_FIELDS]
 
 
-def _identifier_domain(id_field, identifiers):
-    """Appraisals of any of ``identifiers`` (case-insensitive: the sheet may differ in case)."""
-    if id_field == "id":
-        return [("employee_id", "in", [int(value) for value in identifiers if value.isdigit()])]
-    name = IDENTIFIER_FIELDS[id_field][0]
-    terms = [(name, "=ilike", _like(value)) for value in identifiers]
-    return ["|"] * (len(terms) - 1) + terms
+def _pages(transport, domain, fields, total, page_size):
+    """The ``total`` appraisals of ``domain``, a request (a list of records) at a time."""
+    for offset in range(0, total, page_size):
+        yield transport.search_read(
+            "crm.appraisal", domain, fields, offset=offset, limit=page_size, order="id"
+        )
 
 
-def explain_unmatched(transport, period, pull, sheet, identifiers):
+def explain_unmatched(transport, period, pull, sheet, identifiers, pulled):
     """{identifier: why no approved appraisal of the run matched it} for sheet rows that got
-    nothing: not in Odoo for the period, not approved yet, or left out by a filter option."""
+    nothing: not in Odoo for the period, not approved yet, or left out by a filter option.
+    Reads the period's other appraisals (``pulled``: the ids the run read), a page at a time."""
     if not identifiers:
         return {}
-    periods = [
-        record["id"]
-        for record in transport.search_read("crm.appraisal.period", [("name", "=", period)], ["id"])
-    ]
-    fields = ["employee_id", "state", *(field_ for _option, _model, field_ in FILTERS)]
-    fields += [IDENTIFIER_FIELDS[key][0] for key in (sheet.id_field,) if key in IDENTIFIER_FIELDS]
-    domain = [("period_id", "in", periods), *_identifier_domain(sheet.id_field, identifiers)]
+    periods = transport.search_read("crm.appraisal.period", [("name", "=", period)], ["id"])
+    pulled = [int(appraisal) for appraisal in pulled]
+    domain = [("period_id", "in", [record["id"] for record in periods]), ("id", "not in", pulled)]
+    fields = ["employee_id", "state", *(name for _option, _model, name in FILTERS)]
     found = {}
-    for record in transport.search_read("crm.appraisal", domain, fields):
-        found.setdefault(sheet.key(_identifier(record, sheet.id_field)), []).append(record)
+    total = transport.search_count("crm.appraisal", domain)
+    for page in _pages(transport, domain, _fields(fields, sheet.id_field), total, pull.page_size):
+        for record in page:
+            found.setdefault(sheet.key(_identifier(record, sheet.id_field)), []).append(record)
     reasons = {}
     for identifier in identifiers:
         records = found.get(sheet.key(identifier), [])
@@ -226,8 +221,8 @@ def explain_unmatched(transport, period, pull, sheet, identifiers):
         if approved:
             options = [
                 f"--{option} '{getattr(pull, option)}'"
-                for option, _model, field_ in FILTERS
-                if getattr(pull, option) and _name(approved[0][field_]) != getattr(pull, option)
+                for option, _model, name in FILTERS
+                if getattr(pull, option) and _name(approved[0][name]) != getattr(pull, option)
             ]
             reasons[identifier] = _("approved, but left out by {options}").format(options=", ".join(options))
         elif records:

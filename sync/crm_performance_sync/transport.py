@@ -11,6 +11,7 @@ import errno
 import http.client
 import json
 import socket
+import urllib.error
 from urllib.parse import urlsplit
 
 import odoorpc
@@ -115,6 +116,8 @@ def failure(exc, timeout):
         if isinstance(cause, OSError) and cause.errno in ERRNO_REASONS:
             return _(ERRNO_REASONS[cause.errno])
     for cause in causes:
+        if isinstance(cause, urllib.error.HTTPError):
+            return _("the server answered HTTP {status}").format(status=cause.code)
         if isinstance(cause, TimeoutError | socket.timeout | requests.Timeout):
             return _("no answer within {seconds:g} s").format(seconds=timeout)
         if isinstance(cause, http.client.IncompleteRead | requests.exceptions.ChunkedEncodingError):
