@@ -1,10 +1,10 @@
 """The saved package, member by member, and a real consumer of it: LibreOffice.
 
 HR's workbook here carries what a payroll file collects over the years: a merged title, a
-"Name" column, a total row with SUMs, a running formula column, conditional formatting, a
-validation list, comments, a defined name, a chart and an image, a Notes sheet that refers to
-the total, and the parts only Excel writes (chart style and colours, a calculation chain,
-macros, custom XML, an external link, a pivot cache and table), injected as raw zip members.
+"Name" column, a total row with SUMs, a formula column, conditional formatting, a validation
+list, comments, a defined name, a table, a chart and an image, a Notes sheet that refers to the
+total, and the parts only Excel writes (chart style and colours, a calculation chain, macros,
+custom XML, an external link, a pivot cache and table), injected as raw zip members.
 The sync must change only its own cells; LibreOffice, run headless with a private profile,
 recalculates every formula of the synced file, and HR's formulas give the hand-computed figures.
 """
@@ -25,6 +25,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table
 from PIL import Image as PILImage
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -108,6 +109,7 @@ def build_hr_workbook(path):
     sheet.add_data_validation(grades)
     grades.add("F4:F6")
     book.defined_names["NetTotal"] = DefinedName("NetTotal", attr_text="Payroll!$M$7")
+    sheet.add_table(Table(displayName="Staff", ref="A3:N6"))
     chart = BarChart()
     chart.add_data(Reference(sheet, min_col=12, min_row=3, max_row=6), titles_from_data=True)
     sheet.add_chart(chart, "P3")
@@ -243,6 +245,7 @@ def test_rows_added_before_the_total(hr_workbook, appraisal_frame):
         "xl/comments/comment1.xml",  # the note on the total moves with it
         "xl/drawings/commentsDrawing1.vml",
         "xl/styles.xml",  # money format and yellow flag of the new rows
+        "xl/tables/table1.xml",  # the table grows over the new rows
         "xl/workbook.xml",  # NetTotal follows the total row; fullCalcOnLoad
         "xl/worksheets/sheet1.xml",
         "xl/worksheets/sheet2.xml",  # Notes: =Payroll!M7 follows the total to M9
@@ -264,6 +267,7 @@ def test_rows_added_before_the_total(hr_workbook, appraisal_frame):
     assert sheet["L7"].number_format == "#,##0.00" and sheet["M7"].number_format == "#,##0.00"
     assert [str(r) for r in sheet.conditional_formatting] == ["<ConditionalFormatting M4:M8>"]
     assert str(sheet.data_validations.dataValidation[0].sqref) == "F4:F8"
+    assert sheet.tables["Staff"].ref == "A3:N8" and sheet.tables["Staff"].autoFilter.ref == "A3:N8"
     book = openpyxl.load_workbook(hr_workbook)
     assert book["Notes"]["B1"].value == "=Payroll!M9"
     assert book.defined_names["NetTotal"].attr_text == "Payroll!$M$9"

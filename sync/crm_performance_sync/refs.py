@@ -117,15 +117,16 @@ def row_spans(formula):
 
 
 class RowInsertion:
-    """``count`` rows inserted at row ``at`` of sheet ``sheet``; ranges of that sheet over
-    several rows, from ``first_row`` (or below) to ``at - 1``, are extended over the new rows
-    when ``extend`` (formulas outside the employee rows: totals, other sheets, names)."""
+    """``count`` rows inserted at row ``at`` of sheet ``sheet``, below the employee rows that
+    start under the header row ``header``; ranges of that sheet over several rows, from the
+    header (or below) to ``at - 1``, are extended over the new rows when ``extend`` (formulas
+    outside the employee rows: totals, other sheets, names; formats, validations, tables)."""
 
-    def __init__(self, sheet, at, count, first_row):
+    def __init__(self, sheet, at, count, header):
         self.sheet = sheet.casefold()
         self.at = at
         self.count = count
-        self.first_row = first_row
+        self.header = header
 
     def row(self, row):
         """Where row ``row`` is after the insertion."""
@@ -140,7 +141,7 @@ class RowInsertion:
             if last is None:
                 return new_first, None
             end = self.row(last_row)
-            if extend and self.first_row <= first_row < last_row == self.at - 1:
+            if extend and self.header <= first_row < last_row == self.at - 1:
                 end = last_row + self.count
             return new_first, (*last[:3], str(end))
 

@@ -387,21 +387,21 @@ def _add_rows(plan_, styles):
     """Insert the appended rows below the last employee row, shaped like it: its styles, row
     height and formulas (references moved down), money formats and the "added" flag."""
     layout, sheet, template = plan_.layout, plan_.layout.sheet, plan_.template_row
-    sheet.insert_rows(template + 1, len(plan_.added), layout.header_row + 1)
+    sheet.insert_rows(template + 1, len(plan_.added), layout.header_row)
     template_styles = {}
     if template > layout.header_row:
         template_styles = {column: sheet.style(template, column) for column in sheet.grid[template]}
     carried = layout.carried_formulas(template)
     owned = {column: key for key, column in layout.columns.items()}
+    new_styles = {}
+    for column in sorted(set(template_styles) | set(owned)):
+        key = owned.get(column)
+        flagged = plan_.flag_added and key in ("identifier", "note")
+        new_styles[column] = styles.derived(
+            template_styles.get(column, 0), money=key in PAY_KEYS, fill_rgb=ADDED_FILL if flagged else None
+        )
     for result in plan_.added:
-        for column in sorted(set(template_styles) | set(owned)):
-            key = owned.get(column)
-            flagged = plan_.flag_added and key in ("identifier", "note")
-            style = styles.derived(
-                template_styles.get(column, 0),
-                money=key in PAY_KEYS,
-                fill_rgb=ADDED_FILL if flagged else None,
-            )
+        for column, style in new_styles.items():
             sheet.set_style(result.row, column, style, template)
         for column, formula in carried.items():
             moved = refs.copy_formula(formula, result.row - template)
@@ -421,6 +421,7 @@ def apply(plan_):
         _add_rows(plan_, package.styles())
     for change in plan_.changes:
         sheet.set_value(change.row, layout.columns[change.key], change.new)
+    sheet.fit_dimension()
     package.recalculate_on_open(formulas_moved=bool(plan_.added))
 
 

@@ -34,6 +34,9 @@ def q(tag):
     return f"{{{MAIN}}}{tag}"
 
 
+C, F, V, IS, ROW = q("c"), q("f"), q("v"), q("is"), q("row")
+
+
 def local(element):
     return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
@@ -166,16 +169,17 @@ class Worksheet:
         self.root = package.xml(part)
         self.data = self.root.find(q("sheetData"))
         self.strings = package.shared_strings()
+        self.grown = False  # cells were added: the dimension is fitted when the part is saved
         self.rows = {}  # row number -> <row>
         self.grid = {}  # row number -> {column: <c>}
-        for row in self.data.iter(q("row")):
+        for row in self.data.iter(ROW):
             number = int(row.get("r"))
             self.rows[number] = row
-            self.grid[number] = {refs.split_cell(cell.get("r"))[1]: cell for cell in row.iter(q("c"))}
+            self.grid[number] = {refs.split_cell(cell.get("r"))[1]: cell for cell in row.iter(C)}
         self.numbers = sorted(self.rows)
         self.shared = {
             formula.get("si"): (refs.split_cell(formula.getparent().get("r")), formula.text)
-            for formula in self.data.iter(q("f"))
+            for formula in self.data.iter(F)
             if formula.get("t") == "shared" and formula.text
         }
 
@@ -193,9 +197,9 @@ class Worksheet:
             return None
         kind = cell.get("t", "n")
         if kind == "inlineStr":
-            inline = cell.find(q("is"))
+            inline = cell.find(IS)
             return rich_text(inline) if inline is not None else None
-        text = cell.findtext(q("v"))
+        text = cell.findtext(V)
         if text is None or text == "":
             return None
         if kind == "s":
@@ -209,7 +213,7 @@ class Worksheet:
     def formula(self, row, column):
         """The cell's formula (a shared formula spelled out for this cell), or None."""
         cell = self._find(row, column)
-        formula = cell.find(q("f")) if cell is not None else None
+        formula = cell.find(F) if cell is not None else None
         if formula is None:
             return None
         if formula.get("t") == "shared" and not formula.text:
@@ -225,7 +229,7 @@ class Worksheet:
         row = self.rows.get(number)
         if row is not None:
             return row
-        row = etree.Element(q("row"), {"r": str(number)})
+        row = etree.Element(ROW, {"r": str(number)})
         for name, value in template.attrib.items() if template is not None else ():
             if name not in ("r", "spans"):
                 row.set(name, value)
@@ -246,7 +250,7 @@ class Worksheet:
             return cell
         parent = self._row(row, self.rows.get(template_row))
         cells = self.grid[row]
-        cell = etree.Element(q("c"), {"r": refs.cell_name(row, column)})
+        cell = etree.Element(C, {"r": refs.cell_name(row, column)})
         after = [key for key in cells if key > column]
         if after:
             cells[min(after)].addprevious(cell)
@@ -257,40 +261,41 @@ class Worksheet:
         if spans:
             low, _colon, high = spans.partition(":")
             parent.set("spans", f"{min(int(low), column)}:{max(int(high), column)}")
-        self._cover(row, column)
+        self.grown = True
         self.package.touch(self.part)
         return cell
 
-    def _cover(self, row, column):
+    def fit_dimension(self):
+        """Make the sheet's used range (``<dimension>``) cover the cells added."""
         dimension = self.root.find(q("dimension"))
-        if dimension is None:
+        if dimension is None or not self.grown:
             return
-        first, _colon, last = dimension.get("ref").partition(":")
-        (top, left), (bottom, right) = refs.split_cell(first), refs.split_cell(last or first)
-        corner = refs.cell_name(min(top, row), min(left, column))
-        dimension.set("ref", f"{corner}:{refs.cell_name(max(bottom, row), max(right, column))}")
+        rows = [number for number, cells in self.grid.items() if cells]
+        columns = [column for cells in self.grid.values() for column in cells]
+        top_left = refs.cell_name(min(rows), min(columns))
+        dimension.set("ref", f"{top_left}:{refs.cell_name(max(rows), max(columns))}")
 
     def set_value(self, row, column, value):
         """Write a number, a text (as an inline string: the shared strings of every sheet stay
         as they are) or None (empty) in a cell that holds no formula; its style stays."""
         cell = self.cell(row, column)
-        for child in cell.findall(q("v")) + cell.findall(q("is")):
+        for child in cell.findall(V) + cell.findall(IS):
             cell.remove(child)
         cell.attrib.pop("t", None)
         if isinstance(value, str):
             cell.set("t", "inlineStr")
-            text = etree.SubElement(etree.SubElement(cell, q("is")), q("t"))
+            text = etree.SubElement(etree.SubElement(cell, IS), q("t"))
             text.text = value
             if value != value.strip():
                 text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         elif value is not None:
             number = float(value)
-            etree.SubElement(cell, q("v")).text = str(int(number)) if number.is_integer() else repr(number)
+            etree.SubElement(cell, V).text = str(int(number)) if number.is_integer() else repr(number)
         self.package.touch(self.part)
 
     def set_formula(self, row, column, formula, template_row):
         cell = self.cell(row, column, template_row)
-        etree.SubElement(cell, q("f")).text = formula
+        etree.SubElement(cell, F).text = formula
 
     def set_style(self, row, column, style, template_row=None):
         cell = self.cell(row, column, template_row)
@@ -299,11 +304,11 @@ class Worksheet:
         else:
             cell.attrib.pop("s", None)
 
-    def insert_rows(self, at, count, first_row):
+    def insert_rows(self, at, count, header):
         """Move the rows from ``at`` down by ``count`` as a spreadsheet's "insert rows" does,
         with every reference to them (this sheet, formulas of the other sheets, defined names,
-        comments, tables), and extend the ranges that ended at row ``at - 1``."""
-        insertion = refs.RowInsertion(self.title, at, count, first_row)
+        comments, tables), and extend the ranges from row ``header`` down to ``at - 1``."""
+        insertion = refs.RowInsertion(self.title, at, count, header)
         self._unshare(at)
         for number in sorted((n for n in self.rows if n >= at), reverse=True):
             row = self.rows.pop(number)
@@ -327,7 +332,7 @@ class Worksheet:
 
     def _unshare(self, at):
         """Spell out, in each of their cells, the shared formulas that straddle row ``at``."""
-        for formula in list(self.data.iter(q("f"))):
+        for formula in list(self.data.iter(F)):
             if formula.get("t") != "shared" or not formula.get("ref"):
                 continue
             first, _colon, last = formula.get("ref").partition(":")
@@ -337,7 +342,7 @@ class Worksheet:
             index = formula.get("si")
             for row, cells in self.grid.items():
                 for column, cell in cells.items():
-                    shared = cell.find(q("f"))
+                    shared = cell.find(F)
                     if shared is not None and shared.get("t") == "shared" and shared.get("si") == index:
                         text = self.formula(row, column)
                         shared.attrib.clear()
@@ -379,7 +384,7 @@ def _in_rows(formula, own, insertion):
     cell = formula.getparent()
     if not own or local(formula) != "f" or local(cell) != "c":
         return False
-    return insertion.first_row <= refs.split_cell(cell.get("r"))[0] < insertion.at
+    return insertion.header < refs.split_cell(cell.get("r"))[0] < insertion.at
 
 
 def _shift_vml(package, part, at, count):
@@ -412,6 +417,7 @@ class Styles:
         self.package = package
         self.part = part
         self.root = package.xml(part)
+        self.made = {}
 
     def _append_unique(self, container_tag, element):
         container = self.root.find(q(container_tag))
@@ -427,6 +433,11 @@ class Styles:
     def derived(self, style, money=False, fill_rgb=None):
         """The index of cell format ``style`` with the money number format (when it has none)
         and/or a solid fill of colour ``fill_rgb``."""
+        if (style, money, fill_rgb) not in self.made:
+            self.made[style, money, fill_rgb] = self._derive(style, money, fill_rgb)
+        return self.made[style, money, fill_rgb]
+
+    def _derive(self, style, money, fill_rgb):
         xf = copy.deepcopy(self.root.find(q("cellXfs"))[style])
         if money and xf.get("numFmtId", "0") == "0":
             xf.set("numFmtId", MONEY_NUMBER_FORMAT)
