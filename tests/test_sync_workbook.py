@@ -265,3 +265,38 @@ def test_pay_base_formulas(payroll_xlsx, appraisal_frame):
             archive.writestr(name, data)
     _book, plan = planned(payroll_xlsx, appraisal_frame(APPRAISALS[:1]))
     assert (plan.rows[0].pay_skipped, plan.rows[0].values["monthly_pay"]) == ("", 10367.5)
+
+
+def _rewrite_sheet(path, replace):
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = replace(parts["xl/worksheets/sheet1.xml"].decode()).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_shared_formulas(payroll_xlsx, appraisal_frame):
+    """Excel stores a filled-down column as one shared formula; a note under the employees in
+    column B, row 9, is covered by it too. New rows get the formula spelled out, and the cell
+    below the insertion keeps pointing at the rows that did not move."""
+
+    def share(xml):
+        xml = xml.replace("<f>M4*0.9</f>", '<f t="shared" ref="N4:N9" si="0">M4+A2</f>')
+        for row in (5, 6, 7):
+            xml = xml.replace(f"<f>M{row}*0.9</f>", '<f t="shared" si="0"/>')
+        return xml.replace(
+            "</row></sheetData>",
+            '</row><row r="9"><c r="B9" t="inlineStr"><is><t>note</t></is></c>'
+            '<c r="N9"><f t="shared" si="0"/><v>1</v></c></row></sheetData>',
+        )
+
+    _rewrite_sheet(payroll_xlsx, share)
+    layout = layout_of(payroll_xlsx)
+    assert [layout.sheet.formula(row, 14) for row in (4, 7, 9)] == ["M4+A2", "M7+A5", "M9+A7"]
+    sync(payroll_xlsx, appraisal_frame(APPRAISALS))  # Eve is inserted at row 8
+    sheet = openpyxl.load_workbook(payroll_xlsx)["Payroll"]
+    assert sheet["N8"].value == "=M8+A6"  # the formula of row 7, filled down
+    assert sheet["B10"].value == "note"
+    assert sheet["N10"].value == "=M10+A7"  # was M9+A7: M9 moved, A7 did not
+    assert sheet["N4"].value == "=M4+A2"
