@@ -28,6 +28,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 from PIL import Image as PILImage
 
+from .conftest import payroll_book
+
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 HEADERS = ["Badge ID", "Name", "Pay base", "Period", "Score", "Grade", "Completion %", "Base pay",
            "Plan-completion pay", "Daily-work pay", "Over-plan bonus", "Monthly pay", "Net pay",
@@ -81,14 +83,7 @@ VBA = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 not a real VBA project, kept byte for b
 
 def build_hr_workbook(path):
     """HR's workbook (see the module docstring), saved by openpyxl, without the Excel parts."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Payroll"
-    sheet["A1"] = "Payroll October 2026"
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.merge_cells("A1:D1")
-    for column, header in enumerate(HEADERS, start=1):
-        sheet.cell(3, column, header).font = Font(bold=True)
+    book, sheet = payroll_book(HEADERS)
     for row, (badge, name, base) in enumerate(STAFF, start=4):
         sheet.cell(row, 1, badge)
         sheet.cell(row, 2, name).fill = PatternFill("solid", fgColor="DDEBF7")
