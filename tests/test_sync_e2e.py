@@ -297,6 +297,7 @@ def test_user_without_performance_rights(run, monkeypatch, org_server, payroll_x
     assert (status, out) == (4, "")
     assert err.startswith("crm-performance-sync: error: Odoo refused access for clerk: ")
     assert err.endswith("The sync needs a user in the Performance / HR group.\n")
+    assert len(err.splitlines()) == 1, "Odoo's details for administrators are left out"
     assert payroll_xlsx.read_bytes() == before
 
 

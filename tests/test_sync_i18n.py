@@ -69,3 +69,14 @@ def test_errors_in_chinese_with_lang(capsys, tmp_path, monkeypatch):
     )
     assert main(["--lang", "zh_CN", "2026-10", str(tmp_path / "missing.xlsx")]) == 6
     assert f"工作簿 {tmp_path / 'missing.xlsx'} 不存在（使用 --new 新建）" in capsys.readouterr().err
+
+
+def test_read_po():
+    text = (
+        'msgid ""\nmsgstr "Language: zh_CN\\n"\n\n'
+        'msgid "one"\nmsgstr "一"\n'
+        'msgid ""\n"two "\n"lines"\nmsgstr ""\n"两\\n"\n"行"\n\n'
+        '#, fuzzy\nmsgid "guess"\nmsgstr "猜"\n\n'
+        'msgid "untranslated"\nmsgstr ""\n'
+    )
+    assert i18n.read_po(text) == {"one": "一", "two lines": "两\n行"}

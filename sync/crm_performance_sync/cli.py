@@ -49,9 +49,9 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 def language_option(argv):
     """The language asked for with --lang, else the one of the locale (LANGUAGE, LC_ALL, LANG)."""
     early = argparse.ArgumentParser(add_help=False)
-    early.add_argument("--lang", choices=LANGUAGES)
+    early.add_argument("--lang")  # a wrong value is reported by the full parser, in the locale's language
     known, _rest = early.parse_known_args(argv)
-    return known.lang or language_from_environment()
+    return known.lang if known.lang in LANGUAGES else language_from_environment()
 
 
 def build_parser():
@@ -120,7 +120,8 @@ def money(value):
 def _show(value, key=None):
     if value is None or value == "":
         return _("(empty)")
-    if key in MONEY:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and key in MONEY:
         return money(value)
     if isinstance(value, float):
         return f"{value:,.2f}".rstrip("0").rstrip(".")

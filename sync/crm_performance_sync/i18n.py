@@ -32,11 +32,12 @@ def read_po(text):
             entry[key] += ast.literal_eval(line)
         elif line.startswith(("msgid ", "msgstr ")):
             key, _space, literal = line.partition(" ")
-            if key == "msgid":
+            if key == "msgid" and "msgid" in entry:  # a new entry without a blank line before it
                 flush()
             entry[key] = ast.literal_eval(literal)
         elif line.startswith("#,") and "fuzzy" in line:
-            flush()
+            if "msgid" in entry:
+                flush()
             entry["fuzzy"] = True
         elif not line:
             flush()

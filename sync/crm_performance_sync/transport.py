@@ -59,11 +59,13 @@ class Transport:
         )
 
     def _odoo_error(self, model, method, name, message):
-        """The SyncError for an error Odoo answered to ``model.method``."""
+        """The SyncError for an error Odoo answered to ``model.method`` (the first line of its
+        message: the rest is the operation, user and groups Odoo details for administrators)."""
+        message = next((line.strip() for line in message.splitlines() if line.strip()), message)
         if name in ACCESS_ERRORS:
             return AccessDenied(
                 _(
-                    "Odoo refused access for {login}: {message}\n"
+                    "Odoo refused access for {login}: {message} "
                     "The sync needs a user in the Performance / HR group."
                 ).format(login=self.connection.login, message=message)
             )

@@ -69,7 +69,8 @@ def load(path):
         )
     try:
         package = xlsx.Package(path.read_bytes())
-        package.sheets()
+        if not package.sheets():
+            raise ValueError(_("no worksheet"))
     except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         raise WorkbookError(
             _("{path} is not an Excel workbook (.xlsx, .xlsm): {reason}").format(path=path, reason=exc)

@@ -77,12 +77,14 @@ class Package:
         return found
 
     def sheets(self):
-        """{sheet name: worksheet part} in the workbook's order."""
+        """{sheet name: worksheet part} in the workbook's order (chart sheets left out)."""
         rels = self.rels("xl/workbook.xml")
-        return {
-            sheet.get("name"): rels[sheet.get(f"{{{DOC_RELS}}}id")][1]
-            for sheet in self.xml("xl/workbook.xml").iter(q("sheet"))
-        }
+        found = {}
+        for sheet in self.xml("xl/workbook.xml").iter(q("sheet")):
+            kind, part = rels[sheet.get(f"{{{DOC_RELS}}}id")]
+            if kind == "worksheet":
+                found[sheet.get("name")] = part
+        return found
 
     def shared_strings(self):
         rels = self.rels("xl/workbook.xml").values()
