@@ -9,6 +9,7 @@ The sync must change only its own cells; LibreOffice, run headless with a privat
 recalculates every formula of the synced file, and HR's formulas give the hand-computed figures.
 """
 
+import re
 import shutil
 import subprocess
 import zipfile
@@ -89,6 +90,7 @@ def build_hr_workbook(path):
         sheet.cell(row, 2, name).fill = PatternFill("solid", fgColor="DDEBF7")
         sheet.cell(row, 3, base).number_format = "#,##0.00"
         sheet.cell(row, 13, f"=L{row}*0.9").number_format = "#,##0.00"
+    sheet["D4"], sheet["E4"], sheet["F4"] = "2026-09", 80, "B"  # last month's (shared strings once saved)
     sheet["A7"] = "Total"
     for column in "CLM":
         sheet[f"{column}7"] = f"=SUM({column}4:{column}6)"
@@ -340,7 +342,8 @@ def test_libreoffice_recalculates_the_synced_workbook(hr_workbook, appraisal_fra
 
 def test_a_workbook_saved_by_libreoffice(tmp_path, appraisal_frame, libreoffice):
     original = build_hr_workbook(tmp_path / "hr.xlsx")
-    saved = libreoffice(original, tmp_path / "saved")  # shared strings, LibreOffice's own XML
+    saved = libreoffice(original, tmp_path / "saved")  # LibreOffice's own XML
+    assert re.search(rb'<c r="D4"[^>]* t="s"', members(saved)["xl/worksheets/sheet1.xml"]), "a shared string"
     sync(saved, appraisal_frame(ALICE_BOB + NEWCOMERS))
     payroll, notes = figures(libreoffice(saved, tmp_path / "reopened"))
     assert rounded(payroll) == EXPECTED_PAYROLL
