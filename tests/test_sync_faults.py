@@ -161,8 +161,6 @@ def test_read_only_folder(sync, read_only_folder, payroll_xlsx):
     assert sync(workbook)[0] == 0
 
 
-# openpyxl leaves its zip file to the garbage collector when the disk is full while saving
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_full_disk(sync, small_disk, payroll_xlsx):
     workbook = small_disk / "payroll.xlsx"
     workbook.write_bytes(payroll_xlsx.read_bytes())
