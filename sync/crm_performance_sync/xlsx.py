@@ -20,8 +20,6 @@ from . import refs
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 CALC_CHAIN = "xl/calcChain.xml"
 PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
 # children of <workbook> that come before <calcPr>, in schema order
@@ -171,7 +169,7 @@ class Worksheet:
         self.root = package.xml(part)
         self.data = self.root.find(q("sheetData"))
         self.strings = package.shared_strings()
-        self.grown = False  # cells were added: the dimension is fitted when the part is saved
+        self.grown = False  # cells were added: fit_dimension() widens the used range
         self.rows = {}  # row number -> <row>
         self.grid = {}  # row number -> {column: <c>}
         for row in self.data.iter(ROW):
