@@ -160,6 +160,16 @@ def drop_server(server):
     server.conf.unlink(missing_ok=True)
 
 
+@pytest.fixture(autouse=True)
+def english_sync(monkeypatch):
+    """The sync speaks English in the tests whatever the machine's locale (a test may switch)."""
+    monkeypatch.setenv("LANGUAGE", "en")
+    yield
+    from crm_performance_sync import i18n
+
+    i18n.use("en")
+
+
 @pytest.fixture(scope="session")
 def odoo_server():
     """One server for the session, on a private copy of the installed database."""
@@ -286,11 +296,11 @@ def dead_url():
     return f"http://127.0.0.1:{free_port()}"
 
 
-def build_payroll_workbook(path):
-    """HR's payroll workbook as the sync finds it: a title above the header, a formula column,
-    formats and widths, a second sheet that refers to the first, no "Sync note" column yet."""
+def payroll_book(headers):
+    """(openpyxl workbook, its sheet "Payroll") with HR's merged title on row 1 and ``headers``
+    in bold on row 3."""
     import openpyxl
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Font
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -298,6 +308,16 @@ def build_payroll_workbook(path):
     sheet["A1"] = "Payroll October 2026"
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.merge_cells("A1:D1")
+    for column, header in enumerate(headers, start=1):
+        sheet.cell(3, column, header).font = Font(bold=True)
+    return book, sheet
+
+
+def build_payroll_workbook(path):
+    """HR's payroll workbook as the sync finds it: a title above the header, a formula column,
+    formats and widths, a second sheet that refers to the first, no "Sync note" column yet."""
+    from openpyxl.styles import PatternFill
+
     headers = [
         "Badge ID",
         "Employee",
@@ -314,8 +334,7 @@ def build_payroll_workbook(path):
         "Monthly pay",
         "Net pay",
     ]
-    for column, header in enumerate(headers, start=1):
-        sheet.cell(3, column, header).font = Font(bold=True)
+    book, sheet = payroll_book(headers)
     rows = [
         ("B1001", "Alice Martin", "Sales North", 10000, "2026-09", 80, "B", 90),
         ("B1002", "Bob Chen", "Sales North", 6000, None, None, None, None),

@@ -148,10 +148,13 @@ def test_monthly_run(run, payroll_xlsx, transport, requests):
     assert out.splitlines() == [
         f"period 2026-10: 5 approved appraisal(s) read in {requests} request(s) to Odoo ({transport})",
         f"{payroll_xlsx}, sheet 'Payroll': 3 row(s) updated, 2 added, 0 unchanged",
+        "monthly pay: 16,010.50 in total for 2 row(s)",
         "pay not computed for 3 row(s):",
         "    row 6 B1003 Carla Diaz: no pay base in the row: scores written, pay left empty",
         "    row 8 B1010 Eve Newman: no pay base in the row: scores written, pay left empty",
         "    row 9 B1012 Gina Park: no pay base in the row: scores written, pay left empty",
+        "1 row(s) of the sheet got nothing:",
+        "    row 7 B1009 Dan Left: not in Odoo for 2026-10 (no appraisal with this identifier)",
         f"saved {payroll_xlsx} (previous version: {payroll_xlsx}.bak)",
     ]
     assert err.splitlines() == ["fetched 2/5 appraisals", "fetched 4/5 appraisals", "fetched 5/5 appraisals"]
@@ -169,7 +172,7 @@ def test_monthly_run(run, payroll_xlsx, transport, requests):
     ]  # not in Odoo
     assert values(payroll_xlsx, 9) == [
         "B1012", "Gina Park", None, None, "2026-10", 66, "C", 88,
-        None, None, None, None, None, None, "Added by the sync for 2026-10",
+        None, None, None, None, None, "=M9*0.9", "Added by the sync for 2026-10",
     ]  # fmt: skip
 
 
@@ -181,10 +184,13 @@ def test_second_run_changes_nothing(run, payroll_xlsx):
     assert status == 0
     assert out.splitlines()[1:] == [
         f"{payroll_xlsx}, sheet 'Payroll': 0 row(s) updated, 0 added, 5 unchanged",
+        "monthly pay: 16,010.50 in total for 2 row(s)",
         "pay not computed for 3 row(s):",
         "    row 6 B1003 Carla Diaz: no pay base in the row: scores written, pay left empty",
         "    row 8 B1010 Eve Newman: no pay base in the row: scores written, pay left empty",
         "    row 9 B1012 Gina Park: no pay base in the row: scores written, pay left empty",
+        "1 row(s) of the sheet got nothing:",
+        "    row 7 B1009 Dan Left: not in Odoo for 2026-10 (no appraisal with this identifier)",
         f"nothing to change: {payroll_xlsx} not rewritten",
     ]
     assert payroll_xlsx.read_bytes() == after_first
@@ -203,30 +209,30 @@ def test_dry_run_shows_the_changes_and_writes_nothing(run, payroll_xlsx):
         "    Period: 2026-09 → 2026-10",
         "    Score: 80 → 88.5",
         "    Grade: B → A",
-        "    Completion %: 90 → 112.0",
-        "    Base pay: (empty) → 5000.0",
-        "    Plan-completion pay: (empty) → 3920.0",
-        "    Daily-work pay: (empty) → 1327.5",
-        "    Over-plan bonus: (empty) → 120.0",
-        "    Monthly pay: (empty) → 10367.5",
+        "    Completion %: 90 → 112",
+        "    Base pay: (empty) → 5,000.00",
+        "    Plan-completion pay: (empty) → 3,920.00",
+        "    Daily-work pay: (empty) → 1,327.50",
+        "    Over-plan bonus: (empty) → 120.00",
+        "    Monthly pay: (empty) → 10,367.50",
         "row 5 B1002 Bob Chen: updated",
         "    Period: (empty) → 2026-10",
-        "    Score: (empty) → 72.0",
+        "    Score: (empty) → 72",
         "    Grade: (empty) → C",
-        "    Completion %: (empty) → 95.0",
-        "    Base pay: (empty) → 3000.0",
-        "    Plan-completion pay: (empty) → 1995.0",
-        "    Daily-work pay: (empty) → 648.0",
-        "    Over-plan bonus: (empty) → 0.0",
-        "    Monthly pay: (empty) → 5643.0",
+        "    Completion %: (empty) → 95",
+        "    Base pay: (empty) → 3,000.00",
+        "    Plan-completion pay: (empty) → 1,995.00",
+        "    Daily-work pay: (empty) → 648.00",
+        "    Over-plan bonus: (empty) → 0.00",
+        "    Monthly pay: (empty) → 5,643.00",
         "row 6 B1003 Carla Diaz: updated",
         "    Period: (empty) → 2026-10",
-        "    Score: (empty) → 90.0",
+        "    Score: (empty) → 90",
         "    Grade: (empty) → A",
-        "    Completion %: (empty) → 100.0",
+        "    Completion %: (empty) → 100",
         "row 8 B1010 Eve Newman: added",
         "    Period: (empty) → 2026-10",
-        "    Score: (empty) → 81.0",
+        "    Score: (empty) → 81",
         "    Grade: (empty) → B",
         "    Completion %: (empty) → 101.5",
         "    Badge ID: (empty) → B1010",
@@ -309,6 +315,7 @@ def test_user_without_performance_rights(run, monkeypatch, org_server, payroll_x
     assert (status, out) == (4, "")
     assert err.startswith("crm-performance-sync: error: Odoo refused access for clerk: ")
     assert err.endswith("The sync needs a user in the Performance / HR group.\n")
+    assert len(err.splitlines()) == 1, "Odoo's details for administrators are left out"
     assert payroll_xlsx.read_bytes() == before
 
 
@@ -362,5 +369,48 @@ def test_config_file_with_own_pay_rule(run, monkeypatch, org_server, payroll_xls
     status, out, err = run("2026-10", payroll_xlsx, "--config", config, "--dry-run")
     assert status == 0, err
     # Alice: 10000 x 20 % x 12 % = 240.00, monthly 5000 + 3920 + 1327.50 + 240 = 10487.50
-    assert "    Over-plan bonus: (empty) → 240.0\n    Monthly pay: (empty) → 10487.5\n" in out
+    assert "    Over-plan bonus: (empty) → 240.00\n    Monthly pay: (empty) → 10,487.50\n" in out
     assert "(json2)" in out.splitlines()[0]
+
+
+def _add_rows(path, rows):
+    book = openpyxl.load_workbook(path)
+    for row, values in rows.items():
+        for column, value in enumerate(values, start=1):
+            book["Payroll"].cell(row, column, value)
+    book.save(path)
+
+
+def test_rows_that_got_nothing(run, payroll_xlsx):
+    # Frank's appraisal is still in review; his badge typed in lower case still finds him
+    _add_rows(payroll_xlsx, {8: ["b1011 ", "Frank Ortiz", "Sales South", 5000]})
+    status, out, _err = run("2026-10", payroll_xlsx, "--dry-run", "--department", "Sales South")
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[lines.index("5 row(s) of the sheet got nothing:") :][:6] == [
+        "5 row(s) of the sheet got nothing:",
+        "    row 4 B1001 Alice Martin: approved, but left out by --department 'Sales South'",
+        "    row 5 B1002 Bob Chen: approved, but left out by --department 'Sales South'",
+        "    row 6 B1003 Carla Diaz: approved, but left out by --department 'Sales South'",
+        "    row 7 B1009 Dan Left: not in Odoo for 2026-10 (no appraisal with this identifier)",
+        "    row 8 b1011 Frank Ortiz: appraisal not approved yet (state: reviewed)",
+    ]
+    assert "row 9 B1012 Gina Park: added" in lines
+
+
+def test_summary_in_chinese(run, payroll_xlsx):
+    status, out, _err = run("2026-10", payroll_xlsx, "--lang", "zh_CN", "--transport", "json2")
+    assert status == 0
+    assert out.splitlines() == [
+        "期间 2026-10：通过 4 次请求从 Odoo 读取了 5 份已批准的考核（json2）",
+        f"{payroll_xlsx}，工作表 'Payroll'：更新 3 行，添加 2 行，0 行未更改",
+        "月度工资：2 行合计 16,010.50",
+        "3 行未计算工资：",
+        "    第 6 行 B1003 Carla Diaz：该行没有工资基数：已写入得分，工资留空",
+        "    第 8 行 B1010 Eve Newman：该行没有工资基数：已写入得分，工资留空",
+        "    第 9 行 B1012 Gina Park：该行没有工资基数：已写入得分，工资留空",
+        "表格中有 1 行未获得任何数据：",
+        "    第 7 行 B1009 Dan Left：不在 Odoo 中：2026-10 没有使用此编号的考核",
+        f"已保存 {payroll_xlsx}（上一版本：{payroll_xlsx}.bak）",
+    ]
+    assert values(payroll_xlsx, 8)[-1] == "由同步程序为 2026-10 添加"

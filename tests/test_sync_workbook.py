@@ -1,12 +1,13 @@
 """The workbook side on real .xlsx files: planning, in-place update, new rows, atomic save."""
 
+import io
 import os
 import zipfile
 
 import openpyxl
 import pytest
 from crm_performance_sync import workbook as wb
-from crm_performance_sync.config import Columns, PayRule
+from crm_performance_sync.config import Columns, PayRule, Sheet
 from crm_performance_sync.errors import WorkbookError
 
 APPRAISALS = [
@@ -17,16 +18,19 @@ APPRAISALS = [
 ]
 
 
+def layout_of(path, columns=None, match="ignore-case"):
+    return wb.open_layout(wb.load(path), "Payroll", columns or Columns(), Sheet(match=match).key)
+
+
 def planned(path, frame, **kwargs):
-    book, values = wb.load(path)
-    layout = wb.Layout.locate(book["Payroll"], Columns())
-    return book, wb.plan(layout, values["Payroll"], frame, Columns(), PayRule(), **kwargs)
+    layout = layout_of(path)
+    return layout.sheet.package, wb.plan(layout, frame, Columns(), PayRule(), **kwargs)
 
 
 def sync(path, frame):
-    book, plan = planned(path, frame)
+    package, plan = planned(path, frame)
     wb.apply(plan)
-    wb.save(book, path)
+    wb.save(package, path)
     return plan
 
 
@@ -65,10 +69,10 @@ def test_update_in_place(payroll_xlsx, appraisal_frame):
     ]  # fmt: skip
     assert row_values(sheet, 8) == [
         "B1010", "Eve Newman", None, None, "2026-10", 81, "B", 101.5,
-        None, None, None, None, None, None, "Added by the sync for 2026-10",
+        None, None, None, None, None, "=M8*0.9", "Added by the sync for 2026-10",
     ]  # fmt: skip
-    assert sheet["A8"].fill.fgColor.rgb == "00FFF2CC"
-    assert sheet["O8"].fill.fgColor.rgb == "00FFF2CC"
+    assert sheet["A8"].fill.fgColor.rgb == "FFFFF2CC"
+    assert sheet["O8"].fill.fgColor.rgb == "FFFFF2CC"
 
 
 def test_everything_else_is_kept(payroll_xlsx, appraisal_frame):
@@ -136,15 +140,17 @@ def test_formulas_in_the_sync_columns_are_kept(payroll_xlsx, appraisal_frame):
 
 def test_numeric_identifiers_match_text(tmp_path, appraisal_frame):
     path = tmp_path / "numbers.xlsx"
-    book = wb.new_book("Payroll", Columns())
-    book["Payroll"].append([1001, "Alice Martin", 10000])
+    book = openpyxl.Workbook()
+    book.active.title = "Payroll"
+    book.active.append(["Badge ID", "Employee", "Pay base"])
+    book.active.append([1001, "Alice Martin", 10000])
     book.save(path)
     _book, plan = planned(path, appraisal_frame([("1001", "Alice Martin", 88.5, "A", 112.0)]))
     assert [(r.row, r.status) for r in plan.rows] == [(2, "updated")]
 
 
 def test_new_workbook_layout():
-    sheet = wb.new_book("", Columns()).active
+    sheet = openpyxl.load_workbook(io.BytesIO(wb.new_book("", Columns()).to_bytes())).active
     assert sheet.title == "Payroll"
     assert [cell.value for cell in sheet[1]] == [
         "Badge ID", "Employee", "Pay base", "Period", "Score", "Grade", "Completion %", "Base pay",
@@ -157,9 +163,30 @@ def test_duplicate_identifiers(payroll_xlsx):
     book["Payroll"]["A7"] = 1001.0
     book["Payroll"]["A6"] = " B1001 "
     book.save(payroll_xlsx)
-    layout = wb.Layout.locate(openpyxl.load_workbook(payroll_xlsx)["Payroll"], Columns())
     with pytest.raises(WorkbookError, match="same employee identifier more than once: B1001 in rows 4, 6"):
-        layout.data_rows()
+        layout_of(payroll_xlsx).data_rows()
+
+
+def test_case_folded_match_and_duplicates(payroll_xlsx, appraisal_frame):
+    book = openpyxl.load_workbook(payroll_xlsx)
+    book["Payroll"]["A5"] = "  b1002"  # typed by hand
+    book.save(payroll_xlsx)
+    _book, plan = planned(payroll_xlsx, appraisal_frame(APPRAISALS[1:2]))
+    assert [(r.identifier, r.row, r.status) for r in plan.rows] == [("B1002", 5, "updated")]
+    assert [(u.row, u.identifier, u.employee) for u in plan.unmatched] == [
+        (4, "B1001", "Alice Martin"),
+        (6, "B1003", "Carla Diaz"),
+        (7, "B1009", "Dan Left"),
+    ]
+    exact = wb.plan(
+        layout_of(payroll_xlsx, match="exact"), appraisal_frame(APPRAISALS[1:2]), Columns(), PayRule()
+    )
+    assert [(r.row, r.status) for r in exact.rows] == [(8, "added")]
+    book["Payroll"]["A7"] = "B1002"
+    book.save(payroll_xlsx)
+    with pytest.raises(WorkbookError, match="same employee identifier more than once: B1002 in rows 5, 7"):
+        layout_of(payroll_xlsx).data_rows()
+    assert len(layout_of(payroll_xlsx, match="exact").data_rows()) == 4
 
 
 @pytest.mark.parametrize(
@@ -174,13 +201,13 @@ def test_duplicate_identifiers(payroll_xlsx):
 )
 def test_missing_columns(payroll_xlsx, columns, message):
     with pytest.raises(WorkbookError, match=message):
-        wb.Layout.locate(openpyxl.load_workbook(payroll_xlsx)["Payroll"], columns)
+        layout_of(payroll_xlsx, columns)
 
 
 def test_not_a_workbook(tmp_path):
     path = tmp_path / "payroll.xlsx"
     path.write_text("Badge ID;Pay base\n", encoding="utf-8")
-    with pytest.raises(WorkbookError, match="is not an Excel workbook"):
+    with pytest.raises(WorkbookError, match="is not an Excel workbook \\(.xlsx, .xlsm\\)"):
         wb.load(path)
     with pytest.raises(WorkbookError, match="does not exist \\(use --new to create one\\)"):
         wb.load(tmp_path / "missing.xlsx")
@@ -238,3 +265,38 @@ def test_pay_base_formulas(payroll_xlsx, appraisal_frame):
             archive.writestr(name, data)
     _book, plan = planned(payroll_xlsx, appraisal_frame(APPRAISALS[:1]))
     assert (plan.rows[0].pay_skipped, plan.rows[0].values["monthly_pay"]) == ("", 10367.5)
+
+
+def _rewrite_sheet(path, replace):
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = replace(parts["xl/worksheets/sheet1.xml"].decode()).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_shared_formulas(payroll_xlsx, appraisal_frame):
+    """Excel stores a filled-down column as one shared formula; a note under the employees in
+    column B, row 9, is covered by it too. New rows get the formula spelled out, and the cell
+    below the insertion keeps pointing at the rows that did not move."""
+
+    def share(xml):
+        xml = xml.replace("<f>M4*0.9</f>", '<f t="shared" ref="N4:N9" si="0">M4+A2</f>')
+        for row in (5, 6, 7):
+            xml = xml.replace(f"<f>M{row}*0.9</f>", '<f t="shared" si="0"/>')
+        return xml.replace(
+            "</row></sheetData>",
+            '</row><row r="9"><c r="B9" t="inlineStr"><is><t>note</t></is></c>'
+            '<c r="N9"><f t="shared" si="0"/><v>1</v></c></row></sheetData>',
+        )
+
+    _rewrite_sheet(payroll_xlsx, share)
+    layout = layout_of(payroll_xlsx)
+    assert [layout.sheet.formula(row, 14) for row in (4, 7, 9)] == ["M4+A2", "M7+A5", "M9+A7"]
+    sync(payroll_xlsx, appraisal_frame(APPRAISALS))  # Eve is inserted at row 8
+    sheet = openpyxl.load_workbook(payroll_xlsx)["Payroll"]
+    assert sheet["N8"].value == "=M8+A6"  # the formula of row 7, filled down
+    assert sheet["B10"].value == "note"
+    assert sheet["N10"].value == "=M10+A7"  # was M9+A7: M9 moved, A7 did not
+    assert sheet["N4"].value == "=M4+A2"

@@ -15,6 +15,7 @@ from pathlib import Path
 import tomllib
 
 from .errors import ConfigError
+from .i18n import N_, _
 
 
 def default_config_path(environ=None):
@@ -32,6 +33,7 @@ ENVIRONMENT = {
 
 TRANSPORTS = ("jsonrpc", "json2")
 ID_FIELDS = ("barcode", "identification_id", "id")
+MATCHES = ("ignore-case", "exact")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,13 @@ class Sheet:
 
     name: str = ""
     id_field: str = "barcode"
+    match: str = "ignore-case"
+
+    def key(self, identifier):
+        """What identifiers are compared by: surrounding spaces never count, case only when
+        ``match`` is ``exact``."""
+        identifier = identifier.strip()
+        return identifier if self.match == "exact" else identifier.casefold()
 
 
 @dataclass(frozen=True)
@@ -109,33 +118,50 @@ SECTIONS = {f.name: f.default_factory for f in dataclasses.fields(Settings)}
 # (section, key, option, help) of every setting that has a command line option. The API key has
 # none on purpose: a command line is visible to every user of the machine.
 SETTINGS = (
-    ("odoo", "url", "--url", "Odoo address, e.g. https://odoo.example.com [CRM_PERF_URL]"),
-    ("odoo", "database", "--db", "Odoo database name [CRM_PERF_DB]"),
-    ("odoo", "login", "--login", "Odoo login of the HR user [CRM_PERF_LOGIN]"),
-    ("odoo", "transport", "--transport", "jsonrpc (default, via odoorpc) or json2 (Odoo 19 JSON-2 API)"),
-    ("odoo", "timeout", "--timeout", "seconds to wait for each answer of the server (default 60)"),
-    ("pull", "company", "--company", "only appraisals of this company (exact name)"),
-    ("pull", "department", "--department", "only appraisals of this department (exact name)"),
-    ("pull", "team", "--team", "only appraisals of this sales team (exact name)"),
-    ("pull", "page_size", "--page-size", "appraisals read per request (default 200)"),
-    ("sheet", "name", "--sheet", "worksheet to update (default: the first one)"),
+    ("odoo", "url", "--url", N_("Odoo address, e.g. https://odoo.example.com [CRM_PERF_URL]")),
+    ("odoo", "database", "--db", N_("Odoo database name [CRM_PERF_DB]")),
+    ("odoo", "login", "--login", N_("Odoo login of the HR user [CRM_PERF_LOGIN]")),
+    ("odoo", "transport", "--transport", N_("jsonrpc (default, via odoorpc) or json2 (Odoo 19 JSON-2 API)")),
+    ("odoo", "timeout", "--timeout", N_("seconds to wait for each answer of the server (default 60)")),
+    ("pull", "company", "--company", N_("only appraisals of this company (exact name)")),
+    ("pull", "department", "--department", N_("only appraisals of this department (exact name)")),
+    ("pull", "team", "--team", N_("only appraisals of this sales team (exact name)")),
+    ("pull", "page_size", "--page-size", N_("appraisals read per request (default 200)")),
+    ("sheet", "name", "--sheet", N_("worksheet to update (default: the first one)")),
     (
         "sheet",
         "id_field",
         "--id-field",
-        "employee identifier: barcode (badge ID, default), identification_id or id",
+        N_("employee identifier: barcode (badge ID, default), identification_id or id"),
     ),
-    ("columns", "identifier", "--id-column", 'header of the identifier column (default "Badge ID")'),
-    ("columns", "pay_base", "--pay-base-column", 'header of the total pay base column (default "Pay base")'),
-    ("pay", "base_share", "--base-share", "share of the pay base paid as base pay (default 0.50)"),
-    ("pay", "completion_share", "--completion-share", "share paid by plan completion (default 0.35)"),
-    ("pay", "daily_share", "--daily-share", "share paid by the daily-work score (default 0.15)"),
-    ("pay", "bonus_rate", "--bonus-rate", "over-plan bonus per 100%% above plan (default 0.10)"),
+    (
+        "sheet",
+        "match",
+        "--match",
+        N_("ignore-case (default: s0004 is S0004) or exact; surrounding spaces never count"),
+    ),
+    ("columns", "identifier", "--id-column", N_('header of the identifier column (default "Badge ID")')),
+    (
+        "columns",
+        "employee",
+        "--name-column",
+        N_('header of the name column (default "Employee", then Name, 姓名, 员工...)'),
+    ),
+    (
+        "columns",
+        "pay_base",
+        "--pay-base-column",
+        N_('header of the total pay base column (default "Pay base")'),
+    ),
+    ("pay", "base_share", "--base-share", N_("share of the pay base paid as base pay (default 0.50)")),
+    ("pay", "completion_share", "--completion-share", N_("share paid by plan completion (default 0.35)")),
+    ("pay", "daily_share", "--daily-share", N_("share paid by the daily-work score (default 0.15)")),
+    ("pay", "bonus_rate", "--bonus-rate", N_("over-plan bonus per 100%% above plan (default 0.10)")),
     (
         "pay",
         "bonus_cap",
         "--bonus-cap",
-        "completion above 100%% counted for the bonus at most (default 0.50)",
+        N_("completion above 100%% counted for the bonus at most (default 0.50)"),
     ),
 )
 
@@ -149,27 +175,39 @@ def read_config_file(path):
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"cannot read the config file {path}: {exc.strerror}") from exc
+        raise ConfigError(
+            _("cannot read the config file {path}: {reason}").format(path=path, reason=exc.strerror)
+        ) from exc
     if path.suffix.lower() in (".ini", ".cfg", ".conf"):
         parser = configparser.ConfigParser(interpolation=None)
         try:
             parser.read_string(text, source=str(path))
         except configparser.Error as exc:
-            raise ConfigError(f"the config file {path} is not valid INI: {exc}") from exc
+            raise ConfigError(
+                _("the config file {path} is not valid INI: {reason}").format(path=path, reason=exc)
+            ) from exc
         return {name: dict(parser[name]) for name in parser.sections()}
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"the config file {path} is not valid TOML: {exc}") from exc
+        raise ConfigError(
+            _("the config file {path} is not valid TOML: {reason}").format(path=path, reason=exc)
+        ) from exc
     for name, values in data.items():
         if not isinstance(values, dict):
-            raise ConfigError(f"{path}: '{name}' must be inside a section such as [odoo]")
+            raise ConfigError(
+                _("{path}: '{name}' must be inside a section such as [odoo]").format(path=path, name=name)
+            )
     return data
 
 
 def _warn_if_readable(path, values, warn):
     if values.get("odoo", {}).get("api_key") and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        warn(f"warning: {path} holds an API key and other users can read it; run: chmod 600 {path}")
+        warn(
+            _("warning: {path} holds an API key and other users can read it; run: chmod 600 {path}").format(
+                path=path
+            )
+        )
 
 
 def _convert(cls, section, values, origin):
@@ -178,14 +216,18 @@ def _convert(cls, section, values, origin):
     for key, value in values.items():
         if key not in known:
             raise ConfigError(
-                f"unknown setting '{key}' in [{section}] of {origin} (known: {', '.join(known)})"
+                _("unknown setting '{key}' in [{section}] of {origin} (known: {known})").format(
+                    key=key, section=section, origin=origin, known=", ".join(known)
+                )
             )
         kind = type(known[key].default)
         try:
             converted[key] = value if isinstance(value, kind) else kind(str(value).strip())
         except (ValueError, InvalidOperation):
             raise ConfigError(
-                f"setting '{key}' in [{section}] of {origin} must be a {kind.__name__}, not {value!r}"
+                _("setting '{key}' in [{section}] of {origin} must be a {kind}, not {value}").format(
+                    key=key, section=section, origin=origin, kind=kind.__name__, value=repr(value)
+                )
             ) from None
     return cls(**converted)
 
@@ -207,51 +249,60 @@ def load_settings(config_path=None, options=None, environ=None, warn=print):
     for variable, (section, key) in ENVIRONMENT.items():
         if environ.get(variable):
             environment.setdefault(section, {})[key] = environ[variable]
-    layers.append(("the environment", environment))
+    layers.append((_("the environment"), environment))
     given = {}
     for dest, value in (options or {}).items():
         if value is not None:
             section, key = dest.split(".")
             given.setdefault(section, {})[key] = value
-    layers.append(("the command line", given))
+    layers.append((_("the command line"), given))
 
     merged = {name: {} for name in SECTIONS}
     for origin, data in layers:
         for section, values in data.items():
             if section not in SECTIONS:
-                raise ConfigError(f"unknown section [{section}] in {origin} (known: {', '.join(SECTIONS)})")
+                raise ConfigError(
+                    _("unknown section [{section}] in {origin} (known: {known})").format(
+                        section=section, origin=origin, known=", ".join(SECTIONS)
+                    )
+                )
             _convert(SECTIONS[section], section, values, origin)  # report errors where they are
             merged[section].update(values)
     settings = Settings(
-        **{name: _convert(cls, name, merged[name], "the settings") for name, cls in SECTIONS.items()}
+        **{name: _convert(cls, name, merged[name], _("the settings")) for name, cls in SECTIONS.items()}
     )
     _validate(settings)
     return settings
 
 
 def _validate(settings):
-    if settings.odoo.transport not in TRANSPORTS:
-        raise ConfigError(
-            f"transport must be one of {', '.join(TRANSPORTS)}, not '{settings.odoo.transport}'"
-        )
-    if settings.sheet.id_field not in ID_FIELDS:
-        raise ConfigError(f"id_field must be one of {', '.join(ID_FIELDS)}, not '{settings.sheet.id_field}'")
+    for name, value, allowed in (
+        ("transport", settings.odoo.transport, TRANSPORTS),
+        ("id_field", settings.sheet.id_field, ID_FIELDS),
+        ("match", settings.sheet.match, MATCHES),
+    ):
+        if value not in allowed:
+            raise ConfigError(
+                _("{name} must be one of {allowed}, not '{value}'").format(
+                    name=name, allowed=", ".join(allowed), value=value
+                )
+            )
     if settings.pull.page_size < 1:
-        raise ConfigError("page_size must be at least 1")
+        raise ConfigError(_("page_size must be at least 1"))
     if settings.odoo.timeout <= 0:
-        raise ConfigError("timeout must be a positive number of seconds")
+        raise ConfigError(_("timeout must be a positive number of seconds"))
     shares = (settings.pay.base_share, settings.pay.completion_share, settings.pay.daily_share)
     if any(share < 0 for share in (*shares, settings.pay.bonus_rate, settings.pay.bonus_cap)):
-        raise ConfigError("pay shares, bonus rate and bonus cap cannot be negative")
+        raise ConfigError(_("pay shares, bonus rate and bonus cap cannot be negative"))
 
 
 def require_connection(settings):
     """The connection settings, or a ConfigError naming each missing one and where to set it."""
     missing = [
-        f"{key} ([odoo] {key} in the config file or {variable})"
+        _("{key} ([odoo] {key} in the config file or {variable})").format(key=key, variable=variable)
         for variable, (_section, key) in ENVIRONMENT.items()
         if not getattr(settings.odoo, key)
     ]
     if missing:
-        raise ConfigError("missing connection settings: " + "; ".join(missing))
+        raise ConfigError(_("missing connection settings: {missing}").format(missing="; ".join(missing)))
     return settings.odoo

@@ -6,6 +6,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from .errors import OdooDataError
+from .i18n import N_, _
 
 APPROVED = ("approved", "locked")
 APPRAISAL_FIELDS = [
@@ -20,8 +21,11 @@ APPRAISAL_FIELDS = [
     "rank",
 ]
 IDENTIFIER_FIELDS = {
-    "barcode": ("employee_barcode", "badge ID (Employee > HR Settings > Badge ID)"),
-    "identification_id": ("employee_identification", "identification No (Employee > Private Information)"),
+    "barcode": ("employee_barcode", N_("badge ID (Employee > HR Settings > Badge ID)")),
+    "identification_id": (
+        "employee_identification",
+        N_("identification No (Employee > Private Information)"),
+    ),
 }
 FRAME_COLUMNS = [
     "identifier",
@@ -57,7 +61,11 @@ class Progress:
         if self.bar is not None:
             self.bar.update(count)
         else:
-            print(f"fetched {self.done}/{self.total} appraisals", file=self.stream, flush=True)
+            print(
+                _("fetched {done}/{total} appraisals").format(done=self.done, total=self.total),
+                file=self.stream,
+                flush=True,
+            )
 
     def close(self):
         if self.bar is not None:
@@ -76,7 +84,11 @@ def _filter_domain(transport, pull):
             continue
         found = transport.search_read(model, [("name", "=", wanted)], ["id"])
         if not found:
-            raise OdooDataError(f"no {option} named '{wanted}' in Odoo (the name must match exactly)")
+            raise OdooDataError(
+                _("no {option} named '{name}' in Odoo (the name must match exactly)").format(
+                    option=option, name=wanted
+                )
+            )
         domain.append((appraisal_field, "in", [record["id"] for record in found]))
     return domain
 
@@ -85,8 +97,10 @@ def _periods(transport, period, company):
     periods = transport.search_read("crm.appraisal.period", [("name", "=", period), *company], ["id"])
     if not periods:
         raise OdooDataError(
-            f"period '{period}' not found in Odoo. Periods are named like 2026-10 (a month), "
-            "2026-Q4 (a quarter) or 2026 (a year)."
+            _(
+                "period '{period}' not found in Odoo. Periods are named like 2026-10 (a month), "
+                "2026-Q4 (a quarter) or 2026 (a year)."
+            ).format(period=period)
         )
     return [("period_id", "in", [record["id"] for record in periods])]
 
@@ -95,10 +109,14 @@ def _no_approved(transport, period, domain):
     pending = transport.search_count("crm.appraisal", domain)
     if pending:
         return OdooDataError(
-            f"period {period} has no approved appraisal yet ({pending} still in review). "
-            "HR approves them in Odoo (Performance > Appraisals) before the payroll run."
+            _(
+                "period {period} has no approved appraisal yet ({pending} still in review). "
+                "HR approves them in Odoo (Performance > Appraisals) before the payroll run."
+            ).format(period=period, pending=pending)
         )
-    return OdooDataError(f"period {period} has no appraisal for the chosen company, department or team")
+    return OdooDataError(
+        _("period {period} has no appraisal for the chosen company, department or team").format(period=period)
+    )
 
 
 def _identifier(record, id_field):
@@ -108,7 +126,8 @@ def _identifier(record, id_field):
     return str(value).strip() if value else ""
 
 
-def _frame(records, id_field, period):
+def _frame(records, sheet, period):
+    id_field = sheet.id_field
     rows = [
         {
             "identifier": _identifier(record, id_field),
@@ -127,41 +146,91 @@ def _frame(records, id_field, period):
     frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
     missing = frame[frame.identifier == ""]
     if len(missing):
-        label = IDENTIFIER_FIELDS[id_field][1] if id_field in IDENTIFIER_FIELDS else id_field
+        label = _(IDENTIFIER_FIELDS[id_field][1]) if id_field in IDENTIFIER_FIELDS else id_field
         raise OdooDataError(
-            f"{len(missing)} approved appraisal(s) belong to employees without a {label} in Odoo: "
-            + ", ".join(missing.employee)
-            + ". Fill it in Odoo, or choose another --id-field."
+            _(
+                "{count} approved appraisal(s) belong to employees without a {label} in Odoo: "
+                "{employees}. Fill it in Odoo, or choose another --id-field."
+            ).format(count=len(missing), label=label, employees=", ".join(missing.employee))
         )
-    twice = frame[frame.identifier.duplicated(keep=False)]
+    twice = frame[frame.identifier.map(sheet.key).duplicated(keep=False)]
     if len(twice):
         raise OdooDataError(
-            "several approved appraisals in the period for the same employee identifier: "
-            + ", ".join(f"{row.identifier} ({row.employee})" for row in twice.itertuples())
-            + ". Payroll needs one appraisal per employee; check the plans and identifiers in Odoo."
+            _(
+                "several approved appraisals in the period for the same employee identifier: "
+                "{listed}. Payroll needs one appraisal per employee; check the plans and "
+                "identifiers in Odoo."
+            ).format(listed=", ".join(f"{row.identifier} ({row.employee})" for row in twice.itertuples()))
         )
     return frame.sort_values("identifier", ignore_index=True)
 
 
-def pull_appraisals(transport, period, pull, id_field, stream=None):
-    """A DataFrame (``FRAME_COLUMNS``) of the approved appraisals of ``period``, one per employee."""
+def pull_appraisals(transport, period, pull, sheet, stream=None):
+    """A DataFrame (``FRAME_COLUMNS``) of the approved appraisals of ``period``, one per employee
+    (``sheet``: the :class:`~.config.Sheet` settings, identifier field and matching)."""
+    id_field = sheet.id_field
     filters = _filter_domain(transport, pull)
     scope = _periods(transport, period, filters[:1] if pull.company else []) + filters
     domain = [*scope, ("state", "in", list(APPROVED))]
     total = transport.search_count("crm.appraisal", domain)
     if not total:
         raise _no_approved(transport, period, scope)
-    # only the identifier asked for: badge IDs may be readable by fewer users than the rest
-    fields = APPRAISAL_FIELDS + [IDENTIFIER_FIELDS[key][0] for key in (id_field,) if key in IDENTIFIER_FIELDS]
     progress = Progress(total, stream)
     records = []
     try:
-        for offset in range(0, total, pull.page_size):
-            page = transport.search_read(
-                "crm.appraisal", domain, fields, offset=offset, limit=pull.page_size, order="id"
-            )
+        for page in _pages(transport, domain, _fields(APPRAISAL_FIELDS, id_field), total, pull.page_size):
             records.extend(page)
             progress.update(len(page))
     finally:
         progress.close()
-    return _frame(records, id_field, period)
+    return _frame(records, sheet, period)
+
+
+def _fields(fields, id_field):
+    # only the identifier asked for: badge IDs may be readable by fewer users than the rest
+    return fields + [IDENTIFIER_FIELDS[key][0] for key in (id_field,) if key in IDENTIFIER_FIELDS]
+
+
+def _pages(transport, domain, fields, total, page_size):
+    """The ``total`` appraisals of ``domain``, a request (a list of records) at a time."""
+    for offset in range(0, total, page_size):
+        yield transport.search_read(
+            "crm.appraisal", domain, fields, offset=offset, limit=page_size, order="id"
+        )
+
+
+def explain_unmatched(transport, period, pull, sheet, identifiers, pulled):
+    """{identifier: why no approved appraisal of the run matched it} for sheet rows that got
+    nothing: not in Odoo for the period, not approved yet, or left out by a filter option.
+    Reads the period's other appraisals (``pulled``: the ids the run read), a page at a time."""
+    if not identifiers:
+        return {}
+    periods = transport.search_read("crm.appraisal.period", [("name", "=", period)], ["id"])
+    pulled = [int(appraisal) for appraisal in pulled]
+    domain = [("period_id", "in", [record["id"] for record in periods]), ("id", "not in", pulled)]
+    fields = ["employee_id", "state", *(name for _option, _model, name in FILTERS)]
+    found = {}
+    total = transport.search_count("crm.appraisal", domain)
+    for page in _pages(transport, domain, _fields(fields, sheet.id_field), total, pull.page_size):
+        for record in page:
+            found.setdefault(sheet.key(_identifier(record, sheet.id_field)), []).append(record)
+    reasons = {}
+    for identifier in identifiers:
+        records = found.get(sheet.key(identifier), [])
+        approved = [record for record in records if record["state"] in APPROVED]
+        if approved:
+            options = [
+                f"--{option} '{getattr(pull, option)}'"
+                for option, _model, name in FILTERS
+                if getattr(pull, option) and _name(approved[0][name]) != getattr(pull, option)
+            ]
+            reasons[identifier] = _("approved, but left out by {options}").format(options=", ".join(options))
+        elif records:
+            reasons[identifier] = _("appraisal not approved yet (state: {state})").format(
+                state=records[0]["state"]
+            )
+        else:
+            reasons[identifier] = _("not in Odoo for {period} (no appraisal with this identifier)").format(
+                period=period
+            )
+    return reasons

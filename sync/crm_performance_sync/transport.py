@@ -7,14 +7,18 @@ Odoo accepts for RPC); :class:`Json2Transport` uses Odoo 19's JSON-2 API
 whose message an HR user can act on.
 """
 
+import errno
 import http.client
 import json
+import socket
+import urllib.error
 from urllib.parse import urlsplit
 
 import odoorpc
 import requests
 
 from .errors import AccessDenied, OdooDataError, ServerError
+from .i18n import N_, _
 
 ACCESS_ERRORS = (
     "odoo.exceptions.AccessError",
@@ -46,39 +50,105 @@ class Transport:
     def search_count(self, model, domain):
         return self.call(model, "search_count", domain=domain)
 
-    def _unreachable(self, reason):
+    def _unreachable(self, exc):
         return ServerError(
-            f"cannot reach the Odoo server at {self.connection.url} ({reason}). "
-            "Check the address, your network, and that the server is running."
+            _(
+                "cannot reach the Odoo server at {url} ({reason}). "
+                "Check the address, your network, and that the server is running."
+            ).format(url=self.connection.url, reason=failure(exc, self.connection.timeout))
         )
 
     def _odoo_error(self, model, method, name, message):
-        """The SyncError for an error Odoo answered to ``model.method``."""
+        """The SyncError for an error Odoo answered to ``model.method`` (the first line of its
+        message: the rest is the operation, user and groups Odoo details for administrators)."""
+        message = next((line.strip() for line in message.splitlines() if line.strip()), message)
         if name in ACCESS_ERRORS:
             return AccessDenied(
-                f"Odoo refused access for {self.connection.login}: {message}\n"
-                "The sync needs a user in the Performance / HR group."
+                _(
+                    "Odoo refused access for {login}: {message} "
+                    "The sync needs a user in the Performance / HR group."
+                ).format(login=self.connection.login, message=message)
             )
         if name == "werkzeug.exceptions.NotFound" or message == f"Object {model} doesn't exist":
             return OdooDataError(
-                f"the database {self.connection.database} has no '{model}' model "
-                f"(or no method '{method}'): is the crm_performance module installed there?"
+                _(
+                    "the database {database} has no '{model}' model (or no method '{method}'): "
+                    "is the crm_performance module installed there?"
+                ).format(database=self.connection.database, model=model, method=method)
             )
-        return ServerError(f"Odoo could not answer {model}.{method}: {message}")
+        return ServerError(
+            _("Odoo could not answer {model}.{method}: {message}").format(
+                model=model, method=method, message=message
+            )
+        )
+
+
+# what went wrong on the way to the server, by the errno of the system error underneath
+ERRNO_REASONS = {
+    errno.ECONNREFUSED: N_("connection refused: nothing answers on that port"),
+    errno.ECONNRESET: N_("the connection was cut by the server"),
+    errno.EHOSTUNREACH: N_("the host cannot be reached"),
+    errno.ENETUNREACH: N_("the network cannot be reached"),
+    errno.ETIMEDOUT: N_("the connection timed out"),
+}
+
+
+def _causes(exc):
+    """``exc`` and every exception underneath it (causes, contexts, urllib3's ``reason``)."""
+    seen, pending = [], [exc]
+    while pending:
+        current = pending.pop(0)
+        if isinstance(current, BaseException) and not any(current is done for done in seen):
+            seen.append(current)
+            pending += [
+                current.__cause__,
+                current.__context__,
+                getattr(current, "reason", None),
+                *current.args,
+            ]
+    return seen
+
+
+def failure(exc, timeout):
+    """One short line saying why a request failed, without library internals (no object reprs)."""
+    causes = _causes(exc)
+    for cause in causes:
+        if isinstance(cause, socket.gaierror):
+            return _("unknown host name")
+        if isinstance(cause, OSError) and cause.errno in ERRNO_REASONS:
+            return _(ERRNO_REASONS[cause.errno])
+    for cause in causes:
+        if isinstance(cause, urllib.error.HTTPError):
+            return _("the server answered HTTP {status}").format(status=cause.code)
+        if isinstance(cause, TimeoutError | socket.timeout | requests.Timeout):
+            return _("no answer within {seconds:g} s").format(seconds=timeout)
+        if isinstance(cause, http.client.IncompleteRead | requests.exceptions.ChunkedEncodingError):
+            return _("the answer was cut short")
+        if isinstance(cause, http.client.RemoteDisconnected):
+            return _("the server closed the connection without answering")
+        if isinstance(cause, ValueError):
+            return _("the answer is not valid JSON")
+        if isinstance(cause, requests.exceptions.SSLError):
+            return _("the secure connection (https) failed")
+    return type(exc).__name__
 
 
 def _unknown_database(connection):
     return ServerError(
-        f"the Odoo server at {connection.url} has no database '{connection.database}' "
-        "(or does not serve it at this address). Check the database name."
+        _(
+            "the Odoo server at {url} has no database '{database}' "
+            "(or does not serve it at this address). Check the database name."
+        ).format(url=connection.url, database=connection.database)
     )
 
 
 def _wrong_credentials(connection):
     return AccessDenied(
-        f"Odoo refused the login '{connection.login}' with this API key on database "
-        f"'{connection.database}'. Check the login, and that the API key is current "
-        "(Odoo: Preferences > Account Security > API Keys)."
+        _(
+            "Odoo refused the login '{login}' with this API key on database '{database}'. "
+            "Check the login, and that the API key is current "
+            "(Odoo: Preferences > Account Security > API Keys)."
+        ).format(login=connection.login, database=connection.database)
     )
 
 
@@ -102,7 +172,9 @@ class JsonRpcTransport(Transport):
         parts = urlsplit(connection.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ServerError(
-                f"the Odoo address must look like https://odoo.example.com, not '{connection.url}'"
+                _("the Odoo address must look like https://odoo.example.com, not '{url}'").format(
+                    url=connection.url
+                )
             )
         secure = parts.scheme == "https"
         self._client = _CountingODOO(
@@ -124,7 +196,7 @@ class JsonRpcTransport(Transport):
                 raise _unknown_database(connection) from None
             if message == "Wrong login ID or password":
                 raise _wrong_credentials(connection) from None
-            raise ServerError(f"Odoo refused the login: {message}") from None
+            raise ServerError(_("Odoo refused the login: {message}").format(message=message)) from None
         except (OSError, http.client.HTTPException, ValueError) as exc:
             raise self._unreachable(exc) from None
 
@@ -173,8 +245,9 @@ class Json2Transport(Transport):
             if response.status_code == 404:
                 raise _unknown_database(self.connection) from None
             raise ServerError(
-                f"{self.connection.url} answered HTTP {response.status_code} without JSON: "
-                "is this the address of an Odoo 19 server?"
+                _(
+                    "{url} answered HTTP {status} without JSON: is this the address of an Odoo 19 server?"
+                ).format(url=self.connection.url, status=response.status_code)
             ) from None
         if response.ok:
             return payload

@@ -1,35 +1,37 @@
 """The payroll workbook: find the rows, plan the cell changes, apply them, save atomically.
 
-Only openpyxl touches the file, and only the cells of the sync's own columns (score, grade,
-completion, period, the pay columns, the sync note) in the rows of the period's employees, plus
-the rows it appends. Every other sheet, column, formula, format and width is left as it was.
+The sync owns the cells of its own columns (score, grade, completion, period, the pay columns,
+the sync note) in the rows of the period's employees, and the rows it appends. It edits them in
+the sheet's XML (see :mod:`.xlsx`); every other part of the file is copied as it was.
 """
 
-import copy
 import os
 import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from io import BytesIO
 from pathlib import Path
 
 import openpyxl
-from openpyxl.styles import Font, PatternFill
+from lxml import etree
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
+from . import refs, xlsx
 from .errors import WorkbookError
+from .i18n import _
 from .payrule import compute_pay
 
 HEADER_SEARCH_ROWS = 10
-ADDED_FILL = PatternFill("solid", fgColor="FFF2CC")
-MONEY_FORMAT = "#,##0.00"
+ADDED_FILL = "FFFFF2CC"
 SCORE_KEYS = ("period", "score", "grade", "completion")
 PAY_KEYS = ("base_pay", "completion_pay", "daily_pay", "bonus", "monthly_pay")
-NEW_ROW_KEYS = ("identifier", "employee", "note")
 # columns of a new workbook, in order; the sync adds missing SCORE/PAY/note columns to old ones
 NEW_LAYOUT = ("identifier", "employee", "pay_base", *SCORE_KEYS, *PAY_KEYS, "note")
+# headers of the employees' name column, tried after the configured one
+NAME_HEADERS = ("Employee", "Name", "Employee name", "Full name", "姓名", "员工", "员工姓名")
 
 
 def lock_files(path):
@@ -46,29 +48,42 @@ def check_writable(path):
     for lock in lock_files(path):
         if lock.exists():
             raise WorkbookError(
-                f"{path} is open in another program (lock file {lock.name}). "
-                "Close it there and run the sync again."
+                _(
+                    "{path} is open in another program (lock file {lock}). "
+                    "Close it there and run the sync again."
+                ).format(path=path, lock=lock.name)
             )
     if path.exists() and not os.access(path, os.W_OK):
-        raise WorkbookError(f"{path} is read-only for you; nothing was written")
+        raise WorkbookError(_("{path} is read-only for you; nothing was written").format(path=path))
     if not os.access(path.parent, os.W_OK):
-        raise WorkbookError(f"cannot write in the folder {path.parent}; nothing was written")
+        raise WorkbookError(
+            _("cannot write in the folder {folder}; nothing was written").format(folder=path.parent)
+        )
 
 
 def load(path):
-    """(workbook, the same with the values last computed by Excel/LibreOffice) of an .xlsx."""
+    """The :class:`~.xlsx.Package` of an .xlsx or .xlsm workbook."""
     if not path.exists():
-        raise WorkbookError(f"the workbook {path} does not exist (use --new to create one)")
+        raise WorkbookError(
+            _("the workbook {path} does not exist (use --new to create one)").format(path=path)
+        )
     try:
-        return openpyxl.load_workbook(path), openpyxl.load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
-        raise WorkbookError(f"{path} is not an Excel workbook (.xlsx): {exc}") from None
+        package = xlsx.Package(path.read_bytes())
+        if not package.sheets():
+            raise ValueError(_("no worksheet"))
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        raise WorkbookError(
+            _("{path} is not an Excel workbook (.xlsx, .xlsm): {reason}").format(path=path, reason=exc)
+        ) from None
     except OSError as exc:
-        raise WorkbookError(f"cannot read {path}: {exc.strerror}") from None
+        raise WorkbookError(
+            _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror)
+        ) from None
+    return package
 
 
 def new_book(sheet_name, headers):
-    """An empty workbook with one sheet and a bold header row in the ``NEW_LAYOUT`` order."""
+    """A package with one sheet and a bold header row in the ``NEW_LAYOUT`` order."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = sheet_name or "Payroll"
@@ -77,7 +92,9 @@ def new_book(sheet_name, headers):
         cell.font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(column)].width = max(12, len(cell.value) + 2)
     sheet.freeze_panes = "A2"
-    return book
+    buffer = BytesIO()
+    book.save(buffer)
+    return xlsx.Package(buffer.getvalue())
 
 
 def identifier_text(value):
@@ -87,10 +104,6 @@ def identifier_text(value):
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
-
-
-def is_formula(value):
-    return isinstance(value, str) and value.startswith("=")
 
 
 def _comparable(value):
@@ -103,22 +116,22 @@ def _comparable(value):
 
 def _pay_base(value, formula):
     """(pay base, None) or (None, why the row gets no pay); ``formula`` is the cell's formula."""
-    if value is None and is_formula(formula):
-        return None, (
+    if value is None and formula is not None:
+        return None, _(
             "the pay base formula has no saved result: open and save the workbook in Excel or "
             "LibreOffice, then run again; pay left empty"
         )
     if value is None or value == "":
-        return None, "no pay base in the row: scores written, pay left empty"
+        return None, _("no pay base in the row: scores written, pay left empty")
     if isinstance(value, str):
         try:
             value = Decimal(value.replace(",", "").strip())
         except InvalidOperation:
-            return None, f"pay base '{value}' is not a number: pay left empty"
+            return None, _("pay base '{value}' is not a number: pay left empty").format(value=value)
     if not isinstance(value, int | float | Decimal) or isinstance(value, bool):
-        return None, f"pay base '{value}' is not a number: pay left empty"
+        return None, _("pay base '{value}' is not a number: pay left empty").format(value=value)
     if value <= 0:
-        return None, f"pay base {value} is not positive: pay left empty"
+        return None, _("pay base {value} is not positive: pay left empty").format(value=value)
     return value, None
 
 
@@ -126,35 +139,47 @@ def _pay_base(value, formula):
 class Layout:
     """Where the header row and the sync's columns are in one sheet."""
 
-    sheet: object
+    sheet: xlsx.Worksheet
     header_row: int
     columns: dict  # key -> 1-based column index
     new_headers: list  # (key, column) of headers the sync adds
+    match_key: object  # identifier text -> the key rows are matched by
 
     @classmethod
-    def locate(cls, sheet, headers):
+    def locate(cls, sheet, headers, match_key=str):
         wanted = headers.identifier.strip().casefold()
-        for row in sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS):
-            found = {
-                str(cell.value).strip().casefold(): cell.column for cell in row if cell.value is not None
-            }
+        for row in range(1, HEADER_SEARCH_ROWS + 1):
+            found = {}
+            for column in sheet.grid.get(row, {}):
+                value = sheet.value(row, column)
+                if value is not None:
+                    found.setdefault(str(value).strip().casefold(), column)
             if wanted in found:
-                return cls._from_header(sheet, row[0].row, found, headers)
+                return cls._from_header(sheet, row, found, headers, match_key)
         raise WorkbookError(
-            f"sheet '{sheet.title}' has no column '{headers.identifier}' in its first "
-            f"{HEADER_SEARCH_ROWS} rows (set the header with --id-column)"
+            _(
+                "sheet '{sheet}' has no column '{header}' in its first {rows} rows "
+                "(set the header with --id-column)"
+            ).format(sheet=sheet.title, header=headers.identifier, rows=HEADER_SEARCH_ROWS)
         )
 
     @classmethod
-    def _from_header(cls, sheet, header_row, found, headers):
+    def _from_header(cls, sheet, header_row, found, headers, match_key):
         columns, new_headers = {}, []
         next_column = max(found.values()) + 1
+        names = (headers.employee, *NAME_HEADERS)
         for key in NEW_LAYOUT:
-            column = found.get(getattr(headers, key).strip().casefold())
+            candidates = names if key == "employee" else (getattr(headers, key),)
+            column = next(
+                (found[name.strip().casefold()] for name in candidates if name.strip().casefold() in found),
+                None,
+            )
             if column is None and key == "pay_base":
                 raise WorkbookError(
-                    f"sheet '{sheet.title}' has no column '{headers.pay_base}' (the employees' total "
-                    "pay base; set its header with --pay-base-column)"
+                    _(
+                        "sheet '{sheet}' has no column '{header}' (the employees' total pay base; "
+                        "set its header with --pay-base-column)"
+                    ).format(sheet=sheet.title, header=headers.pay_base)
                 )
             if column is None and key != "employee":
                 column = next_column
@@ -162,33 +187,69 @@ class Layout:
                 new_headers.append((key, column))
             if column is not None:
                 columns[key] = column
-        return cls(sheet, header_row, columns, new_headers)
+        return cls(sheet, header_row, columns, new_headers, match_key)
+
+    def is_total(self, row):
+        """Whether ``row`` sums up rows above it (a formula over a range of several rows of this
+        sheet, all above it): the employee rows end there."""
+        for column in self.sheet.grid.get(row, {}):
+            formula = self.sheet.formula(row, column)
+            for sheet, first, last in refs.row_spans(formula or ""):
+                if sheet in (None, self.sheet.title) and self.header_row < first < last < row:
+                    return True
+        return False
 
     def data_rows(self):
-        """{identifier: row} of the rows below the header; duplicates are an error."""
+        """{match key: row} of the employee rows: below the header, above a total row if there
+        is one; duplicates are an error."""
         rows, twice = {}, {}
         column = self.columns["identifier"]
         for row in range(self.header_row + 1, self.sheet.max_row + 1):
-            identifier = identifier_text(self.sheet.cell(row, column).value)
+            if self.is_total(row):
+                break
+            identifier = identifier_text(self.sheet.value(row, column))
             if not identifier:
                 continue
-            if identifier in rows:
-                twice.setdefault(identifier, [rows[identifier]]).append(row)
-            rows[identifier] = row
+            key = self.match_key(identifier)
+            if key in rows:
+                twice.setdefault(identifier, [rows[key]]).append(row)
+            rows[key] = row
         if twice:
-            listed = "; ".join(f"{key} in rows {', '.join(map(str, rows))}" for key, rows in twice.items())
+            listed = "; ".join(
+                _("{identifier} in rows {rows}").format(identifier=key, rows=", ".join(map(str, numbers)))
+                for key, numbers in twice.items()
+            )
             raise WorkbookError(
-                f"sheet '{self.sheet.title}' has the same employee identifier more than once: {listed}. "
-                "Each employee must have one row; fix the sheet and run again."
+                _(
+                    "sheet '{sheet}' has the same employee identifier more than once: {listed}. "
+                    "Each employee must have one row; fix the sheet and run again."
+                ).format(sheet=self.sheet.title, listed=listed)
             )
         return rows
 
-    def last_row(self):
-        """The last row with any value (openpyxl's max_row counts formatted empty rows too)."""
-        for row in range(self.sheet.max_row, self.header_row, -1):
-            if any(cell.value is not None for cell in self.sheet[row]):
-                return row
-        return self.header_row
+    def carried_formulas(self, template_row):
+        """{column: formula} of the row new rows are modelled on (not its identifier)."""
+        if template_row <= self.header_row:
+            return {}
+        formulas = {}
+        for column in self.sheet.grid.get(template_row, {}):
+            formula = self.sheet.formula(template_row, column)
+            if formula is not None and column != self.columns["identifier"]:
+                formulas[column] = formula
+        return formulas
+
+
+def open_layout(package, name, headers, match_key=str, path=None):
+    """The :class:`Layout` of sheet ``name`` (default: the first) of ``package``."""
+    sheets = package.sheets()
+    name = name or next(iter(sheets))
+    if name not in sheets:
+        raise WorkbookError(
+            _("{path} has no sheet '{name}' (sheets: {sheets}); choose one with --sheet").format(
+                path=path, name=name, sheets=", ".join(sheets)
+            )
+        )
+    return Layout.locate(xlsx.Worksheet(package, name, sheets[name]), headers, match_key)
 
 
 @dataclass
@@ -220,11 +281,23 @@ class RowResult:
 
 
 @dataclass
+class Unmatched:
+    """A row of the sheet that no approved appraisal of the run matched."""
+
+    row: int
+    identifier: str
+    employee: str
+    reason: str = ""
+
+
+@dataclass
 class Plan:
     layout: Layout
     headers: object
     rows: list
     flag_added: bool
+    template_row: int
+    unmatched: list = field(default_factory=list)
 
     @property
     def changes(self):
@@ -234,12 +307,16 @@ class Plan:
     def changed(self):
         return bool(self.layout.new_headers or self.changes)
 
+    @property
+    def added(self):
+        return [result for result in self.rows if result.added]
+
     def count(self, status):
         return sum(1 for result in self.rows if result.status == status)
 
 
 def _desired(appraisal, pay_base, rule):
-    """The sync's cell values of one row; ``pay_base`` is (saved value, formula or value)."""
+    """The sync's cell values of one row; ``pay_base`` is (saved value, formula or None)."""
     values = {
         "period": appraisal.period,
         "score": round(float(appraisal.score), 2),
@@ -253,72 +330,100 @@ def _desired(appraisal, pay_base, rule):
     return values, reason
 
 
-def plan(layout, values_sheet, frame, headers, rule, flag_added=True):
-    """The :class:`Plan` that brings the sheet in line with the pulled appraisals ``frame``."""
+def plan(layout, frame, headers, rule, flag_added=True):
+    """The :class:`Plan` that brings the sheet in line with the pulled appraisals ``frame``:
+    matched rows are updated, the others are appended below the last employee row."""
     existing = layout.data_rows()
     sheet = layout.sheet
-    next_row = layout.last_row() + 1
-    results = []
+    template_row = max(existing.values(), default=layout.header_row)
+    carried = layout.carried_formulas(template_row)
+    next_row = template_row + 1
+    results, matched = [], set()
     for appraisal in frame.itertuples(index=False):
-        row = existing.get(appraisal.identifier)
+        key = layout.match_key(appraisal.identifier)
+        row = existing.get(key)
         added = row is None
         if added:
             row, next_row = next_row, next_row + 1
             pay_base = (None, None)
         else:
+            matched.add(key)
             column = layout.columns["pay_base"]
-            pay_base = (values_sheet.cell(row, column).value, sheet.cell(row, column).value)
+            pay_base = (sheet.value(row, column), sheet.formula(row, column))
         values, reason = _desired(appraisal, pay_base, rule)
         if added:
+            note = _("Added by the sync for {period}").format(period=appraisal.period)
             values.update(
                 identifier=appraisal.identifier,
                 employee=appraisal.employee,
-                note=f"Added by the sync for {appraisal.period}" if flag_added else None,
+                note=note if flag_added else None,
             )
         result = RowResult(
             appraisal.identifier, appraisal.employee, row, added, values, pay_skipped=reason or ""
         )
-        for key, new in values.items():
-            if key not in layout.columns:
+        for key_, new in values.items():
+            column = layout.columns.get(key_)
+            if column is None:
                 continue
-            old = None if added else sheet.cell(row, layout.columns[key]).value
-            if is_formula(old):
-                result.kept_formulas.append(getattr(headers, key))
-            elif _comparable(old) != _comparable(new):
-                result.changes.append(Change(row, key, old, new))
+            formula = carried.get(column) if added else sheet.formula(row, column)
+            if formula is not None:
+                result.kept_formulas.append(getattr(headers, key_))
+            elif _comparable(None if added else sheet.value(row, column)) != _comparable(new):
+                result.changes.append(Change(row, key_, None if added else sheet.value(row, column), new))
         results.append(result)
-    return Plan(layout, headers, results, flag_added)
+    name_column = layout.columns.get("employee")
+    unmatched = [
+        Unmatched(
+            row,
+            identifier_text(sheet.value(row, layout.columns["identifier"])),
+            identifier_text(sheet.value(row, name_column)) if name_column else "",
+        )
+        for key, row in sorted(existing.items(), key=lambda item: item[1])
+        if key not in matched
+    ]
+    return Plan(layout, headers, results, flag_added, template_row, unmatched)
 
 
-def _style_new_row(plan_, row, template_row):
-    """Give an appended row the look of the last row, money formats, and the "added" flag."""
-    layout = plan_.layout
-    if template_row > layout.header_row:
-        for template in layout.sheet[template_row]:
-            if template.has_style:
-                layout.sheet.cell(row, template.column)._style = copy.copy(template._style)
-    for key in PAY_KEYS:
-        cell = layout.sheet.cell(row, layout.columns[key])
-        if cell.number_format == "General":
-            cell.number_format = MONEY_FORMAT
-    if plan_.flag_added:
-        for key in ("identifier", "note"):
-            layout.sheet.cell(row, layout.columns[key]).fill = ADDED_FILL
+def _add_rows(plan_, styles):
+    """Insert the appended rows below the last employee row, shaped like it: its styles, row
+    height and formulas (references moved down), money formats and the "added" flag."""
+    layout, sheet, template = plan_.layout, plan_.layout.sheet, plan_.template_row
+    sheet.insert_rows(template + 1, len(plan_.added), layout.header_row)
+    template_styles = {}
+    if template > layout.header_row:
+        template_styles = {column: sheet.style(template, column) for column in sheet.grid[template]}
+    carried = layout.carried_formulas(template)
+    owned = {column: key for key, column in layout.columns.items()}
+    new_styles = {}
+    for column in sorted(set(template_styles) | set(owned)):
+        key = owned.get(column)
+        flagged = plan_.flag_added and key in ("identifier", "note")
+        new_styles[column] = styles.derived(
+            template_styles.get(column, 0), money=key in PAY_KEYS, fill_rgb=ADDED_FILL if flagged else None
+        )
+    for result in plan_.added:
+        for column, style in new_styles.items():
+            sheet.set_style(result.row, column, style, template)
+        for column, formula in carried.items():
+            moved = refs.copy_formula(formula, result.row - template)
+            if moved is not None:
+                sheet.set_formula(result.row, column, moved, template)
 
 
 def apply(plan_):
-    """Write the planned changes into the (in-memory) workbook."""
+    """Write the planned changes into the package (in memory)."""
     layout = plan_.layout
     sheet = layout.sheet
+    package = sheet.package
     for key, column in layout.new_headers:
-        cell = sheet.cell(layout.header_row, column, getattr(plan_.headers, key))
-        cell._style = copy.copy(sheet.cell(layout.header_row, column - 1)._style)
-    template_row = layout.last_row()
-    for result in plan_.rows:
-        if result.added:
-            _style_new_row(plan_, result.row, template_row)
-        for change in result.changes:
-            sheet.cell(change.row, layout.columns[change.key], change.new)
+        sheet.set_value(layout.header_row, column, getattr(plan_.headers, key))
+        sheet.set_style(layout.header_row, column, sheet.style(layout.header_row, column - 1))
+    if plan_.added:
+        _add_rows(plan_, package.styles())
+    for change in plan_.changes:
+        sheet.set_value(change.row, layout.columns[change.key], change.new)
+    sheet.fit_dimension()
+    package.recalculate_on_open(formulas_moved=bool(plan_.added))
 
 
 def backup_path(path):
@@ -348,10 +453,12 @@ def write_atomic(path, write, keep_backup=True):
         raise
 
 
-def save(book, path, keep_backup=True):
+def save(package, path, keep_backup=True):
     check_writable(path)
-    book.calculation.fullCalcOnLoad = True  # openpyxl drops cached results: recompute formulas
+    data = package.to_bytes()
     try:
-        write_atomic(path, book.save, keep_backup)
+        write_atomic(path, lambda temporary: temporary.write_bytes(data), keep_backup)
     except OSError as exc:
-        raise WorkbookError(f"could not write {path}: {exc}; the old file is unchanged") from None
+        raise WorkbookError(
+            _("could not write {path}: {reason}; the old file is unchanged").format(path=path, reason=exc)
+        ) from None
