@@ -130,11 +130,17 @@ def start_server(db=None):
     """Copy the template database and serve it; return an :class:`OdooServer`."""
     db = db or f"crmperf_rpc_{uuid.uuid4().hex[:8]}"
     subprocess.run(["createdb", "-T", _template_db(), db], check=True)
+    return serve(db)
+
+
+def serve(db, options=()):
+    """Serve ``db`` with Odoo's command-line ``options``; return an :class:`OdooServer` once it
+    answers."""
     port = free_port()
     conf = _write_conf(db, port)
     log = STATE_DIR / f"rpc-{db}.log"
     process = subprocess.Popen(
-        _odoo_cmd(conf, f"--logfile={log}", "--log-level=info"),
+        _odoo_cmd(conf, f"--logfile={log}", "--log-level=info", *options),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -1,0 +1,180 @@
+"""Scale-out: Odoo's answer when one database server is not enough is a PostgreSQL streaming
+standby behind ``--db_replica_host``. The test runs a primary and a real hot standby
+(``pg_basebackup``), each a cluster of its own in a temporary folder on its own port, serves a
+copy of the installed database from the primary with Odoo, and shows the reads Odoo routes to
+the standby (``@api.readonly`` methods: the leaderboard's read) served there with the primary's
+figures, while writes go to the primary. The standby's own statement log shows what it ran."""
+
+import contextlib
+import getpass
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from .conftest import _template_db, free_port, serve
+
+
+def as_postgres(*command):
+    runner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else ["sudo", "-u", "postgres"]
+    return subprocess.run([*runner, *command], check=True, capture_output=True, text=True)
+
+
+def bindir():
+    version = subprocess.run(
+        ["pg_lsclusters", "-h"], check=True, capture_output=True, text=True
+    ).stdout.split()[0]
+    return Path(f"/usr/lib/postgresql/{version}/bin")
+
+
+def start_cluster(data, socket_dir, port, log, **settings):
+    lines = [f"port = {port}", "listen_addresses = ''", f"unix_socket_directories = '{socket_dir}'"]
+    lines += [f"{name} = {value}" for name, value in settings.items()]
+    conf = data / "postgresql.conf"
+    conf.write_text("\n".join([conf.read_text(encoding="utf-8"), *lines, ""]), encoding="utf-8")
+    as_postgres(str(bindir() / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "start")
+
+
+def psql(server, db, query):
+    command = ["psql", "-h", server["host"], "-p", str(server["port"]), "-d", db, "-tAc", query]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def clusters():
+    """A primary with a copy of the installed database, and its hot standby; both stopped and
+    removed afterwards."""
+    root = Path(tempfile.mkdtemp(prefix="crmperf-replica-"))
+    shutil.chown(root, "postgres", "postgres")
+    primary = {"host": str(root), "port": free_port(), "data": root / "primary", "log": root / "primary.log"}
+    standby = {"host": str(root), "port": free_port(), "data": root / "standby", "log": root / "standby.log"}
+    try:
+        as_postgres(str(bindir() / "initdb"), "-D", str(primary["data"]), "--auth=trust", "-U", "postgres")
+        start_cluster(primary["data"], root, primary["port"], primary["log"])
+        on_primary = ["-h", str(root), "-p", str(primary["port"])]
+        role = f'CREATE ROLE "{getpass.getuser()}" SUPERUSER LOGIN'
+        as_postgres("psql", *on_primary, "-d", "postgres", "-c", role)
+        db = "crmperf_replica"
+        psql(primary, "postgres", f"CREATE DATABASE {db}")
+        dump = subprocess.run(["pg_dump", "-d", _template_db()], check=True, capture_output=True)
+        subprocess.run(
+            ["psql", "-q", *on_primary, "-d", db], input=dump.stdout, check=True, capture_output=True
+        )
+        backup = ["-U", "postgres", "-D", str(standby["data"]), "-X", "stream", "-R", "--checkpoint=fast"]
+        as_postgres(str(bindir() / "pg_basebackup"), *on_primary, *backup)
+        start_cluster(standby["data"], root, standby["port"], standby["log"], log_statement="'all'")
+        yield {"primary": primary, "standby": standby, "db": db}
+    finally:
+        for cluster in (standby, primary):
+            with contextlib.suppress(subprocess.CalledProcessError):
+                as_postgres(
+                    str(bindir() / "pg_ctl"), "-D", str(cluster["data"]), "-m", "immediate", "-w", "stop"
+                )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def caught_up(clusters):
+    """Wait until the standby has replayed everything the primary wrote so far."""
+    target = psql(clusters["primary"], clusters["db"], "SELECT pg_current_wal_lsn()")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        query = f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"
+        if psql(clusters["standby"], clusters["db"], query) == "t":
+            return
+        time.sleep(0.2)
+    pytest.fail("the standby did not catch up within 60 s")
+
+
+def login(server):
+    """A web session of the administrator: ``call(model, method, *args, **kwargs)`` goes through
+    ``/web/dataset/call_kw``, which Odoo routes to the standby for ``@api.readonly`` methods."""
+    session = requests.Session()
+    params = {"db": server.db, "login": "admin", "password": "admin"}
+    session.post(
+        f"{server.url}/web/session/authenticate", json={"params": params}, timeout=60
+    ).raise_for_status()
+
+    def call(model, method, *args, **kwargs):
+        payload = {"params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs}}
+        response = session.post(f"{server.url}/web/dataset/call_kw", json=payload, timeout=60).json()
+        assert "error" not in response, response.get("error")
+        return response["result"]
+
+    return call
+
+
+def statements(standby, since):
+    """What the standby was asked since byte ``since`` of its log."""
+    with standby["log"].open(encoding="utf-8", errors="replace") as log:
+        log.seek(since)
+        return log.read()
+
+
+def make_month(call):
+    """Three salespeople won 900, 400 and 1 500 in March 2025 against a 1 000 target; the month
+    generated. Returns the period."""
+    revenue = call("ir.model.data", "search_read", [("name", "=", "kpi_won_revenue")], ["res_id"])
+    users = call("res.users", "create", [{"name": f"Seller {n}", "login": f"seller{n}"} for n in range(3)])
+    employees = call(
+        "hr.employee", "create", [{"name": f"Seller {n}", "user_id": u} for n, u in enumerate(users)]
+    )
+    line = {"kpi_id": revenue[0]["res_id"], "weight": 100, "default_target": 1000}
+    plan = {"name": "Replica plan", "employee_ids": [(6, 0, employees)], "line_ids": [(0, 0, line)]}
+    call("crm.appraisal.plan", "create", [plan])
+    period = call("crm.appraisal.period", "create", [{"period_type": "month", "date_from": "2025-03-01"}])
+    won = call("crm.stage", "search", [("is_won", "=", True)], limit=1)[0]
+    for user, amount in zip(users, (900, 400, 1500), strict=True):
+        deal = {
+            "name": "Deal",
+            "type": "opportunity",
+            "user_id": user,
+            "expected_revenue": amount,
+            "stage_id": won,
+        }
+        lead = call("crm.lead", "create", [deal])
+        call("crm.lead", "write", lead, {"date_closed": "2025-03-10 10:00:00"})
+    call("crm.appraisal.period", "action_generate_appraisals", period)
+    return period[0]
+
+
+def test_reads_on_the_standby_writes_on_the_primary(clusters):
+    primary, standby = clusters["primary"], clusters["standby"]
+    options = [f"--db_host={primary['host']}", f"--db_port={primary['port']}"]
+    options += [f"--db_replica_host={standby['host']}", f"--db_replica_port={standby['port']}"]
+    server = serve(clusters["db"], options)
+    try:
+        call = login(server)
+        period = make_month(call)
+        caught_up(clusters)
+
+        mark = standby["log"].stat().st_size
+        domain = [("period_id", "=", period)]
+        board = call(
+            "crm.appraisal", "search_read", domain, ["employee_id", "total_score"], order="total_score desc"
+        )
+        assert "crm_appraisal" in statements(standby, mark), "the leaderboard's read ran on the standby"
+        assert [(row["employee_id"][1], row["total_score"]) for row in board] == [
+            ("Seller 2", 120.0),  # 150 %, capped at 120
+            ("Seller 0", 90.0),
+            ("Seller 1", 40.0),
+        ]
+        scores = "string_agg(round(total_score::numeric, 2)::text, ',' ORDER BY total_score DESC)"
+        on_primary = psql(
+            primary, clusters["db"], f"SELECT {scores} FROM crm_appraisal WHERE period_id = {period}"
+        )
+        assert on_primary == "120.00,90.00,40.00", "the primary's figures, served by the standby"
+
+        mark = standby["log"].stat().st_size
+        first = board[0]["id"]
+        call("crm.appraisal", "write", [first], {"manager_comment": "Great month"})
+        assert "UPDATE" not in statements(standby, mark), "writes go to the primary"
+        caught_up(clusters)
+        comment = f"SELECT manager_comment FROM crm_appraisal WHERE id = {first}"
+        assert psql(standby, clusters["db"], comment) == "Great month"
+    finally:
+        server.stop()
