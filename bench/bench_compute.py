@@ -2,14 +2,16 @@
 
     python bench/bench_compute.py --db crmperf_bench          (a database from make_dataset.py)
 
-For the last month of the dataset and for the last full quarter before it, in a scratch copy of
-the database (dropped at the end), committing between the steps as the crons do:
+For the last month of the dataset, the last full quarter before it and the calendar year of
+that month, in a scratch copy of the database (dropped at the end), committing between the steps
+as the crons do:
 
 - crm_performance: the standard "Salesperson" plan assigned to every salesperson, then
   ``_generate`` (create the appraisals with their lines and compute them) and full recomputes
-  (``_compute_scores``; the quarter is its three months and the rollup) of the committed
-  appraisals: once with nothing changed since, once after blanking every line's results (so
-  every line is rewritten);
+  (``_compute_scores``) of the committed appraisals: once with nothing changed since, once after
+  blanking every line's results (so every line is rewritten). A quarter or a year rolls up the
+  stored months (the mean of their totals): its months are generated first, untimed, as every
+  month is in its own month, and the quarter's or the year's appraisals are timed;
 - gamification: a challenge over the same users and span with the 7 count/sum KPIs both can
   express, in batch mode; starting it creates and computes the goals, ``_update_all`` recomputes
   them (every participant gets a fresh mail_presence row and every goal is put back in progress,
@@ -33,6 +35,8 @@ from unittest.mock import patch
 from benchlib import WINDOW_PARAM, Stopwatch, environment, print_table, scratch_copy
 from dateutil.relativedelta import relativedelta
 
+# months in each span benchmarked
+SPAN = {"month": 1, "quarter": 3, "year": 12}
 # measure: (table, condition of the records counted, aggregate), as the KPI definitions of the
 # standard catalogue say (with the ORM's implicit active = True where the model has `active`)
 WON = "active AND won_status = 'won' AND date_closed >= %(start)s AND date_closed < %(stop)s"
@@ -217,11 +221,16 @@ def prepare_update(env, challenge, users, reset):
 
 
 def reset_lines(env, appraisals):
-    """Blank the stored results of the appraisals' lines: the next computation rewrites them all."""
+    """Blank the stored results of the appraisals' lines (and totals): the next computation
+    rewrites them all."""
     env.flush_all()
     env.cr.execute(
         "UPDATE crm_appraisal_line SET target = NULL, actual = NULL, has_data = NULL, achievement = NULL,"
         " score = NULL, weighted_score = NULL, weight = NULL, note = NULL WHERE appraisal_id = ANY(%s)",
+        [appraisals.ids],
+    )
+    env.cr.execute(
+        "UPDATE crm_appraisal SET total_score = NULL, computed_total = NULL, grade = NULL WHERE id = ANY(%s)",
         [appraisals.ids],
     )
     env.invalidate_all()
@@ -233,15 +242,15 @@ def reset_lines(env, appraisals):
 
 
 def spans(env):
-    """The month and the quarter benchmarked: the dataset's last month and the full quarter
-    before that month's quarter."""
+    """The month, the quarter and the year benchmarked: the dataset's last month, the full
+    quarter before that month's quarter, and that month's calendar year."""
     window = env["ir.config_parameter"].get_param(WINDOW_PARAM)
     if not window:
         sys.exit("this database was not made by bench/make_dataset.py (no data window)")
     end = date.fromisoformat(window.split("/")[1])
     month = end - relativedelta(months=1)
     quarter = month.replace(month=(month.month - 1) // 3 * 3 + 1) - relativedelta(months=3)
-    return month, quarter
+    return month, quarter, month.replace(month=1)
 
 
 def best_of(env, function, names, params, runs=3):
@@ -283,11 +292,21 @@ def run_span(env, kind, date_from, repeat, profile=None):
     """Time every side over one span, ``repeat`` times; returns the table rows (medians).
     Commits (a scratch database)."""
     Period = env["crm.appraisal.period"]
-    months = [date_from + relativedelta(months=k) for k in range(3 if kind == "quarter" else 1)]
-    periods = Period.create([{"period_type": "month", "date_from": start} for start in months])
-    if kind == "quarter":
-        periods |= Period.create({"period_type": "quarter", "date_from": date_from})
-    date_to = periods[-1].date_to
+    starts = [date_from + relativedelta(months=k) for k in range(SPAN[kind])]
+    existing = Period.search([("period_type", "=", "month"), ("date_from", "in", starts)])
+    months = existing | Period.create(
+        [
+            {"period_type": "month", "date_from": start}
+            for start in starts
+            if start not in existing.mapped("date_from")
+        ]
+    )
+    periods = months
+    if kind != "month":
+        env["crm.appraisal"]._generate(months)  # stored, as every month is in its own month
+        periods = Period.create({"period_type": kind, "date_from": date_from})
+        env.cr.commit()
+    date_to = periods.date_to
     employees = env.ref("crm_performance.plan_salesperson").employee_ids
     users = employees.user_id
     start, stop = (
@@ -367,6 +386,12 @@ def run_span(env, kind, date_from, repeat, profile=None):
     compare("gamification (start) = raw SQL", raw_all, started, GAMIFIED)
     compare("gamification (_update_all) = raw SQL", raw_all, updated, GAMIFIED)
     compare("crm_performance = gamification", updated, engine, GAMIFIED)
+    if kind != "month":
+        stored = months.appraisal_ids.grouped("employee_id")
+        for appraisal in appraisals:
+            mean = sum(stored[appraisal.employee_id].mapped("total_score")) / SPAN[kind]
+            assert abs(appraisal.total_score - mean) <= 0.005 + 1e-9, (kind, appraisal.employee_id.name)
+        print(f"  same numbers: {kind} = mean of its stored months ({len(appraisals)} appraisals)")
     if kind == "month":
         lines = appraisals.line_ids
         actual = {
@@ -413,12 +438,12 @@ def _profiler(path):
 def main(argv=None):
     args = parse_args(argv)
     with scratch_copy(args.db) as db, environment(db, commit=True) as env:
-        month, quarter = spans(env)
+        month, quarter, year = spans(env)
         plan = env.ref("crm_performance.plan_salesperson")
         plan.employee_ids = env["hr.employee"].search([("job_id.name", "=", "Salesperson (bench)")])
-        rows = run_span(env, "month", month, args.repeat, args.profile) + run_span(
-            env, "quarter", quarter, args.repeat
-        )
+        rows = run_span(env, "month", month, args.repeat, args.profile)
+        rows += run_span(env, "quarter", quarter, args.repeat)
+        rows += run_span(env, "year", year, args.repeat)
     print()
     print_table(
         ["span", "what", "seconds", "queries", "x one-query floor", "gamification / ours"],
