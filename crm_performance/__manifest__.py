@@ -23,6 +23,7 @@
         "views/crm_appraisal_views.xml",
         "views/crm_appraisal_line_views.xml",
         "views/crm_appraisal_dashboard_views.xml",
+        "views/crm_performance_dashboard_views.xml",
         "views/hr_employee_views.xml",
         "views/res_users_views.xml",
         "views/crm_team_views.xml",
@@ -35,6 +36,12 @@
         "demo/crm_performance_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_performance/static/src/my_performance/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "crm_performance/static/tests/**/*.test.js",
+        ],
         "web.assets_tests": [
             "crm_performance/static/src/tours/**/*",
         ],

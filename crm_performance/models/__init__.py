@@ -18,3 +18,4 @@ from . import res_config_settings
 from . import res_users
 from . import crm_performance_demo
 from . import res_partner
+from . import crm_performance_dashboard

@@ -2,6 +2,7 @@ from . import (
     test_access,
     test_compute,
     test_crons,
+    test_dashboard,
     test_groups,
     test_i18n,
     test_modes,
