@@ -5,6 +5,7 @@ from . import (
     test_dashboard,
     test_groups,
     test_i18n,
+    test_js,
     test_modes,
     test_my_performance,
     test_report,

@@ -21,7 +21,10 @@ class TestDashboard(AppraisalCase):
         """Alice's March, as on her appraisal: 16 of 31 days gone, so the revenue (a sum) is due
         at 16/31 of its target; days to close (an average) against its whole target."""
         data = self._dashboard(self.alice)
-        self.assertEqual((data["month"], data["previous_month"], data["next_month"]), ("2025-03-01", "2025-02-01", "2025-04-01"))
+        self.assertEqual(
+            (data["month"], data["previous_month"], data["next_month"]),
+            ("2025-03-01", "2025-02-01", "2025-04-01"),
+        )
         self.assertEqual(data["employee"], "Alice")
         [appraisal] = data["appraisals"]
         self.assertEqual(appraisal["id"], self.alice_march.id)
@@ -33,7 +36,10 @@ class TestDashboard(AppraisalCase):
         self.assertEqual(appraisal["pace"], 16 / 31)
         revenue, days, reports = appraisal["lines"]
         self.assertEqual(
-            {key: revenue[key] for key in ("name", "target", "actual", "gap", "achievement", "score", "weighted_score")},
+            {
+                key: revenue[key]
+                for key in ("name", "target", "actual", "gap", "achievement", "score", "weighted_score")
+            },
             {
                 "name": "Won revenue",
                 "target": 50000,
@@ -44,19 +50,25 @@ class TestDashboard(AppraisalCase):
                 "weighted_score": 56.0,
             },
         )
-        self.assertEqual((revenue["pace"], revenue["status"], revenue["is_money"]), (16 / 31, "on_track", True))
+        self.assertEqual(
+            (revenue["pace"], revenue["status"], revenue["is_money"]), (16 / 31, "on_track", True)
+        )
         self.assertTrue(revenue["can_open"])
         self.assertEqual(
             (days["direction"], days["gap"], days["achievement"], days["pace"], days["status"]),
             ("lower", -0.5, 104.35, 1.0, "reached"),
         )
         self.assertEqual((days["weighted_score"], days["is_money"]), (20.87, False))
-        self.assertEqual((reports["status"], reports["can_open"], reports["max_points"]), ("entered", False, 10))
+        self.assertEqual(
+            (reports["status"], reports["can_open"], reports["max_points"]), ("entered", False, 10)
+        )
         trend = appraisal["trend"]
         self.assertEqual([point["month"] for point in trend][:2], ["2024-04-01", "2024-05-01"])
         self.assertEqual(len(trend), 12)
         self.assertEqual(
-            [point["total_score"] for point in trend], [None] * 10 + [35.74, 76.87], "missing months stay empty"
+            [point["total_score"] for point in trend],
+            [None] * 10 + [35.74, 76.87],
+            "missing months stay empty",
         )
 
     @freeze_time("2025-03-16")
@@ -73,7 +85,9 @@ class TestDashboard(AppraisalCase):
         self.plan.line_ids.filtered(lambda line: line.kpi_id == self.kpi["won_revenue"]).default_target = 0
         self.appraisal["Bob", self.march].action_compute()
         self.assertEqual(self._dashboard(self.bob)["appraisals"][0]["lines"][0]["status"], "no_target")
-        april = self.env["crm.appraisal.period"].create({"period_type": "month", "date_from": date(2025, 4, 1)})
+        april = self.env["crm.appraisal.period"].create(
+            {"period_type": "month", "date_from": date(2025, 4, 1)}
+        )
         self.env["crm.appraisal"]._generate(april)
         lines = self._dashboard(self.bob, "2025-04-10")["appraisals"][0]["lines"]
         self.assertEqual((lines[1]["has_data"], lines[1]["status"]), (False, "no_data"))
@@ -105,7 +119,10 @@ class TestDashboard(AppraisalCase):
         """Two months of a three-KPI plan or four months of a five-KPI plan: the same queries."""
         self._dashboard(self.alice)  # warm the registry caches (ormcache)
         counts = []
-        for extra_kpis, months in ((), ()), (("meetings", "new_customers"), (date(2024, 12, 1), date(2025, 1, 1))):
+        for extra_kpis, months in (
+            ((), ()),
+            (("meetings", "new_customers"), (date(2024, 12, 1), date(2025, 1, 1))),
+        ):
             if extra_kpis:
                 revenue = self.plan.line_ids.filtered(lambda line: line.kpi_id == self.kpi["won_revenue"])
                 self.plan.line_ids = [(1, revenue.id, {"weight": 60})] + [

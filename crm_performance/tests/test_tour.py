@@ -25,12 +25,16 @@ class TestManagerTour(AppraisalCase, HttpCase):
         10 days to close against 12 (capped at 120, weighted 24), no points yet: 52.00, grade D,
         first of two. The tour reads those numbers and opens the records behind the revenue."""
         now = datetime.now().replace(microsecond=0)
-        month = self.env["crm.appraisal.period"].create({"period_type": "month", "date_from": now.date().replace(day=1)})
+        month = self.env["crm.appraisal.period"].create(
+            {"period_type": "month", "date_from": now.date().replace(day=1)}
+        )
         self._won(self.alice, 20000, now - timedelta(days=10), now)
         appraisal = self.env["crm.appraisal"]._generate(month).filtered(lambda a: a.user_id == self.alice)
         self.assertEqual((appraisal.total_score, appraisal.grade, appraisal.rank), (52.0, "D", 1))
         revenue = self.line_of(appraisal, self.kpi["won_revenue"])
-        self.assertEqual((revenue.actual, revenue.gap, revenue.score, revenue.weighted_score), (20000, 30000, 40, 28))
+        self.assertEqual(
+            (revenue.actual, revenue.gap, revenue.score, revenue.weighted_score), (20000, 30000, 40, 28)
+        )
         days = self.line_of(appraisal, self.kpi["days_to_close"])
         self.assertEqual((days.actual, days.gap, days.weighted_score), (10, -2, 24))
         self.start_tour("/odoo", "crm_performance_dashboard_tour", login="perf_alice")
