@@ -29,6 +29,7 @@
         "views/crm_team_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/crm_kpi_target_grid_views.xml",
+        "wizards/crm_appraisal_bulk_wizard_views.xml",
         "report/crm_appraisal_report.xml",
         "views/crm_performance_menus.xml",
     ],
@@ -38,6 +39,7 @@
     "assets": {
         "web.assets_backend": [
             "crm_performance/static/src/my_performance/**/*",
+            "crm_performance/static/src/queue/**/*",
         ],
         "web.assets_unit_tests": [
             "crm_performance/static/tests/**/*.test.js",

@@ -19,3 +19,4 @@ from . import res_users
 from . import crm_performance_demo
 from . import res_partner
 from . import crm_performance_dashboard
+from . import crm_appraisal_queue

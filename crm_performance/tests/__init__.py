@@ -8,6 +8,7 @@ from . import (
     test_js,
     test_modes,
     test_my_performance,
+    test_queue,
     test_report,
     test_reporting,
     test_target_grid,

@@ -23,10 +23,9 @@ export class MyPerformance extends Component {
         this.state = useState({ data: null, index: 0 });
         this.canvasRef = useRef("trend");
         this.chart = null;
-        onWillStart(async () => {
-            await loadBundle("web.chartjs_lib");
-            await this.load(this.props.action.context?.month);
-        });
+        onWillStart(() =>
+            Promise.all([loadBundle("web.chartjs_lib"), this.load(this.props.action.context?.month)])
+        );
         useEffect(
             () => {
                 this.renderChart();
