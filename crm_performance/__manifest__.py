@@ -38,7 +38,9 @@
     ],
     "assets": {
         "web.assets_backend": [
+            "crm_performance/static/src/components/**/*",
             "crm_performance/static/src/my_performance/**/*",
+            "crm_performance/static/src/team_board/**/*",
             "crm_performance/static/src/queue/**/*",
         ],
         "web.assets_unit_tests": [

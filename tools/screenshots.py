@@ -25,26 +25,39 @@ import websocket
 SIZES = {"desktop": (1440, 900, False), "phone": (390, 844, True)}
 # login -> [(screen name, path after the server URL, CSS selector that says it is ready)]
 APPRAISALS = "/odoo/action-crm_performance.crm_appraisal_action"
+# lists open as kanban cards on a phone
+LIST = ".o_list_view, .o_kanban_view"
+TEAM_BOARD = "/odoo/action-crm_performance.crm_performance_dashboard_action_team"
 SCREENS = {
     "li.na": [
         ("home", "/odoo", ".o_crm_my_performance .o_crm_kpi, .o_crm_my_performance .o_view_nocontent"),
         ("my-appraisals", "/odoo/action-crm_performance.crm_appraisal_action_my", ".o_kanban_record"),
-        ("my-kpis", "/odoo/action-crm_performance.crm_appraisal_line_action_my", ".o_list_view"),
+        ("my-kpis", "/odoo/action-crm_performance.crm_appraisal_line_action_my", LIST),
         ("my-appraisal", "{first_own}", ".o_form_view .o_field_one2many"),
     ],
     "north": [
-        ("queue", APPRAISALS, ".o_list_view"),
+        ("queue", APPRAISALS, LIST),
+        ("team-board", TEAM_BOARD, ".o_crm_team_board .o_crm_members, .o_crm_team_board .o_view_nocontent"),
         ("team-appraisal", "{first_team}", ".o_form_view .o_field_one2many"),
         ("kanban", APPRAISALS + "?view_type=kanban", ".o_kanban_view"),
-        ("leaderboard", "/odoo/action-crm_performance.crm_appraisal_action_leaderboard", ".o_list_view"),
-        ("dashboard", "/odoo/action-crm_performance.crm_performance_dashboard_action_my", ".o_crm_my_performance"),
+        ("leaderboard", "/odoo/action-crm_performance.crm_appraisal_action_leaderboard", LIST),
+        (
+            "dashboard",
+            "/odoo/action-crm_performance.crm_performance_dashboard_action_my",
+            ".o_crm_my_performance",
+        ),
     ],
     "vp": [
-        ("queue", APPRAISALS, ".o_list_view"),
-        ("team-comparison", "/odoo/action-crm_performance.crm_appraisal_action_team_comparison", ".o_graph_view"),
+        ("queue", APPRAISALS, LIST),
+        ("team-board", TEAM_BOARD, ".o_crm_team_board .o_crm_members, .o_crm_team_board .o_view_nocontent"),
+        (
+            "team-comparison",
+            "/odoo/action-crm_performance.crm_appraisal_action_team_comparison",
+            ".o_graph_view",
+        ),
     ],
     "hr": [
-        ("queue", APPRAISALS, ".o_list_view"),
+        ("queue", APPRAISALS, LIST),
         ("analysis", "/odoo/action-crm_performance.crm_appraisal_action_analysis", ".o_pivot_view"),
     ],
 }
@@ -106,7 +119,7 @@ class Chromium:
         )
         for _attempt in range(100):
             try:
-                targets = json.load(urlopen("http://127.0.0.1:9239/json"))  # noqa: S310 - local
+                targets = json.load(urlopen("http://127.0.0.1:9239/json"))
                 break
             except OSError:
                 time.sleep(0.1)
@@ -158,8 +171,12 @@ class Chromium:
 
 def record_paths(rpc, login):
     """Form URLs of the role's own first appraisal and of a subordinate's."""
-    own = rpc.orm("crm.appraisal", "search", [("user_id", "=", rpc.uid), ("period_type", "=", "month")], limit=1)
-    team = rpc.orm("crm.appraisal", "search", [("user_id", "!=", rpc.uid), ("period_type", "=", "month")], limit=1)
+    own = rpc.orm(
+        "crm.appraisal", "search", [("user_id", "=", rpc.uid), ("period_type", "=", "month")], limit=1
+    )
+    team = rpc.orm(
+        "crm.appraisal", "search", [("user_id", "!=", rpc.uid), ("period_type", "=", "month")], limit=1
+    )
     return {
         "first_own": f"/odoo/action-crm_performance.crm_appraisal_action_my/{own[0]}" if own else "/odoo",
         "first_team": f"{APPRAISALS}/{team[0]}" if team else APPRAISALS,
@@ -167,7 +184,9 @@ def record_paths(rpc, login):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", default="http://127.0.0.1:8069")
     parser.add_argument("--db", default="crm_performance_demo")
     parser.add_argument("--out", default="screenshots", type=Path)

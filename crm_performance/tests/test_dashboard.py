@@ -3,6 +3,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
@@ -23,7 +24,7 @@ class TestDashboard(AppraisalCase):
         data = self._dashboard(self.alice)
         self.assertEqual(
             (data["month"], data["previous_month"], data["next_month"]),
-            ("2025-03-01", "2025-02-01", "2025-04-01"),
+            ("2025-03-01", "2025-02-01", False),
         )
         self.assertEqual(data["employee"], "Alice")
         [appraisal] = data["appraisals"]
@@ -195,3 +196,67 @@ class TestDashboardRpc(AppraisalCase, HttpCase):
         data = self._call("perf_alice", ["2025-03-01"], {"context": {"uid": self.bob.id}})
         self.assertEqual([a["id"] for a in data["appraisals"]], [self.alice_march.id])
         self.assertNotIn("Bob", str(data))
+
+
+@tagged("post_install", "-at_install")
+class TestTeamBoard(AppraisalCase):
+    def _board(self, user, month="2025-03-01", plan_id=None):
+        return self.env["crm.performance.dashboard"].with_user(user).get_team_board(month, plan_id)
+
+    @freeze_time("2025-03-16")
+    def test_carol_sees_her_team(self):
+        """Alice: 40 000 of 50 000, 11.5 days against 12; Bob: 5 000, 10 days. North's revenue is
+        45 000 of 100 000 (45 %), its days to close the mean of 104.35 % and 120 %."""
+        data = self._board(self.carol)
+        self.assertEqual(data["plans"], [{"id": self.plan.id, "name": "Sales", "count": 2}])
+        self.assertEqual(data["plan_id"], self.plan.id)
+        revenue, days, reports = self.plan.line_ids.sorted("sequence")
+        self.assertEqual([c["id"] for c in data["columns"]], [revenue.id, days.id, reports.id])
+        self.assertEqual(
+            [c["name"] for c in data["columns"]],
+            ["Won revenue", "Average days to close", "Weekly report quality"],
+        )
+        alice, bob = data["members"]
+        self.assertEqual(
+            (alice["employee"], alice["team"], alice["total_score"], alice["grade"]),
+            ("Alice", "North", 76.87, "B"),
+        )
+        self.assertEqual((bob["employee"], bob["total_score"], bob["grade"]), ("Bob", 31.0, "D"))
+        self.assertEqual(
+            {pl: (line["achievement"], line["status"]) for pl, line in bob["lines"].items()},
+            {revenue.id: (10.0, "behind"), days.id: (120.0, "reached"), reports.id: (0.0, "entered")},
+        )
+        [north] = data["teams"]
+        self.assertEqual((north["team"], north["count"], north["total_score"]), ("North", 2, 53.935))
+        self.assertEqual(north["kpis"], {revenue.id: 45.0, days.id: 112.175, reports.id: 0.0})
+
+    def test_record_rules_decide_who_appears(self):
+        self.assertEqual(self._board(self.dave)["members"], [], "another team's manager sees nobody here")
+        self.assertEqual(self._board(self.dave)["plans"], [])
+        self.assertEqual([m["employee"] for m in self._board(self.vp)["members"]], ["Alice", "Bob"])
+        self.assertEqual([m["employee"] for m in self._board(self.hr_user)["members"]], ["Alice", "Bob"])
+        for user in (self.alice, self.bob):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self._board(user)
+
+    def test_teams_side_by_side_by_plan(self):
+        """The VP sees Dave's team next to Carol's; Dave's area manager plan is its own board."""
+        manager_plan = self._plan(
+            [(self.kpi["won_revenue"], 100, {"default_target": 10000})],
+            name="Area",
+            employees=self.emp_carol.ids,
+        )
+        self.plan.employee_ids |= self.emp_dave
+        self.env["crm.appraisal"]._generate(self.march)
+        data = self._board(self.vp)
+        self.assertEqual(
+            [(p["name"], p["count"]) for p in data["plans"]],
+            [("Sales", 3), ("Area", 1)],
+            "the plan with most first",
+        )
+        self.assertEqual([(t["team"], t["count"]) for t in data["teams"]], [("North", 2), ("South", 1)])
+        area = self._board(self.vp, plan_id=manager_plan.id)
+        self.assertEqual([m["employee"] for m in area["members"]], ["Carol"])
+        self.assertEqual(
+            [m["employee"] for m in self._board(self.carol, plan_id=manager_plan.id)["members"]], ["Carol"]
+        )

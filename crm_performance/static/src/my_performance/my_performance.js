@@ -5,7 +5,8 @@ import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 import { Component, onWillStart, useEffect, useRef, useState } from "@odoo/owl";
 
-import { STATUS, formatKpiValue, formatPercent, formatScore, gapText } from "./kpi_format";
+import { STATUS, formatKpiValue, formatPercent, formatScore, gapText } from "../components/kpi_format";
+import { MonthNav } from "../components/month_nav";
 
 const { DateTime } = luxon;
 
@@ -15,6 +16,7 @@ const { DateTime } = luxon;
  */
 export class MyPerformance extends Component {
     static template = "crm_performance.MyPerformance";
+    static components = { MonthNav };
     static props = { ...standardActionServiceProps };
 
     setup() {
@@ -44,10 +46,6 @@ export class MyPerformance extends Component {
 
     get appraisal() {
         return this.state.data?.appraisals[this.state.index] || null;
-    }
-
-    get monthLabel() {
-        return DateTime.fromISO(this.state.data.month).toFormat("MMMM yyyy");
     }
 
     get change() {

@@ -87,3 +87,40 @@ registry.category("web_tour.tours").add("crm_performance_vp_tour", {
     url: "/odoo",
     steps: () => [...openAppraisal, ...firstReview],
 });
+
+/** The area manager opens the team board, then a member's appraisal from it, and scores it. */
+registry.category("web_tour.tours").add("crm_performance_team_board_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the Performance app",
+            trigger: ".o_app[data-menu-xmlid='crm_performance.crm_performance_menu_root']",
+            run: "click",
+        },
+        {
+            content: "Open Reporting",
+            trigger: ".o_main_navbar button[data-menu-xmlid='crm_performance.crm_performance_menu_reporting']",
+            run: "click",
+        },
+        {
+            content: "Open the Team Board",
+            trigger: ".dropdown-item[data-menu-xmlid='crm_performance.crm_performance_dashboard_menu_team']",
+            run: "click",
+        },
+        {
+            content: "Alice's won revenue: 40 % of the target",
+            trigger: ".o_crm_team_board .o_crm_member[data-employee='Alice'] .o_crm_cell:contains('40%')",
+        },
+        {
+            content: "The team's totals",
+            trigger: ".o_crm_team_board .o_crm_member[data-employee='Bob']",
+        },
+        {
+            content: "Open Alice's appraisal",
+            trigger: ".o_crm_member[data-employee='Alice'] .o_crm_member_total:contains('52.00')",
+            run: "click",
+        },
+        ...scoreManualItem,
+    ],
+});
