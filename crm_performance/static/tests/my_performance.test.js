@@ -11,6 +11,8 @@ import { WebClient } from "@web/webclient/webclient";
 
 describe.current.tags("desktop");
 defineMailModels();
+// the counter of appraisals waiting for the user, in the top bar
+onRpc("crm.appraisal", "search_count", () => 3);
 defineActions([
     { id: 12, name: "My Performance", tag: "crm_performance.my_performance", type: "ir.actions.client" },
 ]);
@@ -95,6 +97,7 @@ test("the month at a glance, gaps worded by direction", async () => {
     await mountWithCleanup(WebClient);
     await getService("action").doAction(12);
     expect.verifySteps(["month null"]);
+    expect(".o_crm_waiting_for_me .o_crm_waiting_count").toHaveText("3");
 
     expect(".o_crm_total_value").toHaveText("76.87");
     expect(".o_crm_grade").toHaveText("B");
