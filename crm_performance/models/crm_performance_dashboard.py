@@ -4,31 +4,10 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 from ..tools import scoring
+from ..tools.kpi_display import CUMULATIVE_MODES, ENTERED_MODES, line_pace, line_status
 
 # months shown on the trend, the selected one included
 TREND_MONTHS = 12
-# KPIs whose actual accumulates over the month (compared with the share of the target due by
-# today); rates and averages are compared with the whole target
-CUMULATIVE_MODES = ("count", "sum")
-ENTERED_MODES = ("manual", "deduction")
-
-
-def _line_status(measure_mode, has_data, target, achievement, pace):
-    """State of a KPI line on the dashboard (the only thing its colour shows).
-
-    ``not_entered``: points or occurrences a reviewer has not entered yet; ``no_data``: nothing
-    measured; ``no_target``: measured without a target; ``entered``: points given;
-    ``reached``: target reached; ``on_track``: at or above today's pace; ``behind``: below it.
-    """
-    if measure_mode in ENTERED_MODES:
-        return "entered" if has_data else "not_entered"
-    if not has_data:
-        return "no_data"
-    if not target:
-        return "no_target"
-    if achievement >= 100.0:
-        return "reached"
-    return "on_track" if achievement >= 100.0 * pace else "behind"
 
 
 class CrmPerformanceDashboard(models.AbstractModel):
@@ -115,7 +94,7 @@ class CrmPerformanceDashboard(models.AbstractModel):
     def _line_data(self, line, pace):
         kpi = line.kpi_id
         mode = kpi.measure_mode
-        line_pace = pace if mode in CUMULATIVE_MODES else 1.0
+        due = line_pace(mode, pace)
         return {
             "id": line.id,
             "name": line.name,
@@ -123,18 +102,18 @@ class CrmPerformanceDashboard(models.AbstractModel):
             "scoring_rule": line.scoring_rule,
             "direction": line.direction,
             "unit": line.unit or "",
-            "is_money": mode == "sum" and kpi.sudo().field_id.ttype == "monetary",
+            "is_money": line._is_money(),
             "weight": line.weight,
             "target": line.target,
             "actual": line.actual,
             "gap": line.gap,
             "has_data": line.has_data,
             "achievement": line.achievement,
-            "pace": line_pace,
+            "pace": due,
             "score": line.score,
             "weighted_score": line.weighted_score,
             "max_points": line.max_points,
-            "status": _line_status(mode, line.has_data, line.target, line.achievement, line_pace),
+            "status": line_status(mode, line.has_data, line.target, line.achievement, due),
             "can_open": line.scoring_rule not in ENTERED_MODES,
         }
 

@@ -3,6 +3,7 @@ from . import (
     test_compute,
     test_crons,
     test_dashboard,
+    test_display,
     test_groups,
     test_i18n,
     test_js,

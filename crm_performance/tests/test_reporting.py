@@ -5,6 +5,7 @@ from .common import GROUP, AppraisalCase
 
 MANAGER_MENUS = (
     "crm_performance.crm_performance_menu_reporting",
+    "crm_performance.crm_performance_dashboard_menu_team",
     "crm_performance.crm_appraisal_menu_leaderboard",
     "crm_performance.crm_appraisal_menu_team_comparison",
     "crm_performance.crm_appraisal_menu_analysis",
@@ -28,11 +29,15 @@ class TestReporting(AppraisalCase):
             self.env.ref("crm_performance.crm_performance_menu_my")
             .child_id.sorted("sequence")
             .mapped("name"),
-            ["My KPIs", "My Appraisals"],
+            ["Dashboard", "My KPIs", "My Appraisals"],
         )
 
     def test_salesperson_does_not_see_manager_menus(self):
-        mine = ("crm_performance.crm_appraisal_line_menu_my", "crm_performance.crm_appraisal_menu_my")
+        mine = (
+            "crm_performance.crm_performance_dashboard_menu_my",
+            "crm_performance.crm_appraisal_line_menu_my",
+            "crm_performance.crm_appraisal_menu_my",
+        )
         self.assertEqual(self._visible(self.alice, mine + MANAGER_MENUS), set(mine))
         self.assertEqual(self._visible(self.carol, mine + MANAGER_MENUS), set(mine + MANAGER_MENUS))
         self.assertEqual(

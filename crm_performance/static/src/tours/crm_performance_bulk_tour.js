@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openPerformanceApp } from "./tour_steps";
 
 /**
  * HR opens the appraisals waiting for them, selects them all and approves them at once: the one
@@ -8,12 +8,7 @@ import { stepUtils } from "@web_tour/tour_utils";
 registry.category("web_tour.tours").add("crm_performance_bulk_approve_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the Performance app",
-            trigger: ".o_app[data-menu-xmlid='crm_performance.crm_performance_menu_root']",
-            run: "click",
-        },
+        ...openPerformanceApp,
         {
             content: "The counter shows two appraisals waiting",
             trigger: ".o_crm_waiting_for_me .o_crm_waiting_count:contains('2')",

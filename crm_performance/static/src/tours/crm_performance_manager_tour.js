@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openPerformanceApp } from "./tour_steps";
 
 /**
  * A manager scores the manual item of a subordinate's appraisal, saves and submits it.
@@ -8,12 +8,7 @@ import { stepUtils } from "@web_tour/tour_utils";
  * submits, then the sales VP opens the same appraisal and gives the first review.
  */
 const openAppraisal = [
-    stepUtils.showAppsMenuItem(),
-    {
-        content: "Open the Performance app",
-        trigger: ".o_app[data-menu-xmlid='crm_performance.crm_performance_menu_root']",
-        run: "click",
-    },
+    ...openPerformanceApp,
     {
         content: "Open the Appraisals menu",
         trigger: ".o_main_navbar a[data-menu-xmlid='crm_performance.crm_appraisal_menu']",
@@ -29,12 +24,12 @@ const openAppraisal = [
 const scoreManualItem = [
     {
         content: "Select the manual KPI line",
-        trigger: ".o_field_widget[name='line_ids'] .o_data_row:contains('Weekly report quality') td[name='manual_points']",
+        trigger: ".o_field_widget[name='line_ids'] .o_data_row:contains('Weekly report quality') td[name='entry']",
         run: "click",
     },
     {
         content: "Enter the points",
-        trigger: ".o_field_widget[name='line_ids'] .o_data_row.o_selected_row [name='manual_points'] input",
+        trigger: ".o_field_widget[name='line_ids'] .o_data_row.o_selected_row [name='entry'] input",
         run: "edit 8",
     },
     {
@@ -92,12 +87,7 @@ registry.category("web_tour.tours").add("crm_performance_vp_tour", {
 registry.category("web_tour.tours").add("crm_performance_team_board_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the Performance app",
-            trigger: ".o_app[data-menu-xmlid='crm_performance.crm_performance_menu_root']",
-            run: "click",
-        },
+        ...openPerformanceApp,
         {
             content: "Open Reporting",
             trigger: ".o_main_navbar button[data-menu-xmlid='crm_performance.crm_performance_menu_reporting']",
