@@ -21,3 +21,4 @@ from . import crm_performance_demo
 from . import res_partner
 from . import crm_performance_dashboard
 from . import crm_appraisal_queue
+from . import crm_appraisal_display

@@ -61,11 +61,19 @@ class TestReporting(AppraisalCase):
             )
 
     def test_leaderboard(self):
-        """Current month's appraisals of a team, best first, with their rank."""
+        """Current month's appraisals by plan then team (area managers never ranked among
+        salespeople), best first, with their rank and a medal for the first three."""
         action = self.env.ref("crm_performance.crm_appraisal_action_leaderboard")
         self.assertEqual(action.view_id, self.env.ref("crm_performance.crm_appraisal_view_list_leaderboard"))
         context = safe_eval(action.context)
-        self.assertEqual(context, {"search_default_current_month": 1, "search_default_group_team": 1})
+        self.assertEqual(
+            context,
+            {
+                "search_default_current_month": 1,
+                "search_default_group_plan": 1,
+                "search_default_group_team": 1,
+            },
+        )
         board = (
             self.env["crm.appraisal"]
             .with_user(self.carol)
@@ -75,8 +83,8 @@ class TestReporting(AppraisalCase):
             )
         )
         self.assertEqual(
-            [(a.employee_id.name, a.rank, a.total_score) for a in board],
-            [("Alice", 1, 76.87), ("Bob", 2, 31.0)],
+            [(a.employee_id.name, a.rank, a.total_score, a.medal) for a in board],
+            [("Alice", 1, 76.87, "🥇"), ("Bob", 2, 31.0, "🥈")],
         )
         views = self.env["crm.appraisal"].with_user(self.carol).get_views([(action.view_id.id, "list")])
         self.assertIn('name="rank"', views["views"]["list"]["arch"])

@@ -46,7 +46,17 @@ const scoreManualItem = [
 const submit = [
     {
         content: "Submit the appraisal to the sales VP",
-        trigger: ".o_form_statusbar button[name='action_submit']",
+        trigger: ".o_form_statusbar button:contains('Submit')",
+        run: "click",
+    },
+    {
+        content: "Add a comment",
+        trigger: ".modal textarea",
+        run: "edit Weekly reports on time",
+    },
+    {
+        content: "Confirm",
+        trigger: ".modal button[name='action_confirm']",
         run: "click",
     },
     {
