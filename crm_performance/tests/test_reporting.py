@@ -68,11 +68,7 @@ class TestReporting(AppraisalCase):
         context = safe_eval(action.context)
         self.assertEqual(
             context,
-            {
-                "search_default_current_month": 1,
-                "search_default_group_plan": 1,
-                "search_default_group_team": 1,
-            },
+            {"search_default_current_month": 1, "group_by": ["plan_id", "team_id"]},
         )
         board = (
             self.env["crm.appraisal"]

@@ -8,6 +8,6 @@ export class MonthNav extends Component {
     static props = { data: Object, onChange: Function };
 
     get label() {
-        return DateTime.fromISO(this.props.data.month).toFormat("MMMM yyyy");
+        return DateTime.fromISO(this.props.data.month).toLocaleString({ year: "numeric", month: "long" });
     }
 }

@@ -104,7 +104,9 @@ export class MyPerformance extends Component {
         this.chart = new Chart(this.canvasRef.el, {
             type: "line",
             data: {
-                labels: trend.map((point) => DateTime.fromISO(point.month).toFormat("MMM yy")),
+                labels: trend.map((point) =>
+                    DateTime.fromISO(point.month).toLocaleString({ year: "2-digit", month: "short" })
+                ),
                 datasets: [
                     {
                         label: _t("Total score"),

@@ -113,8 +113,8 @@ registry.category("web_tour.tours").add("crm_performance_team_board_tour", {
             trigger: ".o_crm_team_board .o_crm_member[data-employee='Alice'] .o_crm_cell:contains('40%')",
         },
         {
-            content: "The team's totals",
-            trigger: ".o_crm_team_board .o_crm_member[data-employee='Bob']",
+            content: "The team's totals: 20,000 won of 100,000",
+            trigger: ".o_crm_team_board .o_crm_team_row:contains('North'):contains('20%')",
         },
         {
             content: "Open Alice's appraisal",
