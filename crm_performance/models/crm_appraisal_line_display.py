@@ -4,11 +4,16 @@ from odoo.tools.misc import formatLang
 from ..tools.kpi_display import ENTERED_MODES, STATUSES, line_pace, line_status
 
 
-def _percent(env, value):
-    """20 %, 12.5 %, 104.3 %: rates and weights with at most one decimal."""
+def _short(env, value):
+    """20, 12.5, 104.3: at most one decimal, none when it is zero (in the user's language)."""
     number = formatLang(env, value, digits=1)
     decimal_point = env["res.lang"]._get_data(code=env.lang or "en_US").decimal_point
-    return f"{number.removesuffix(decimal_point + '0')}%"
+    return number.removesuffix(f"{decimal_point}0")
+
+
+def _percent(env, value):
+    """Rates and weights: 20%, 12.5%, 104.3%."""
+    return f"{_short(env, value)}%"
 
 
 class CrmAppraisalLine(models.Model):
@@ -57,7 +62,7 @@ class CrmAppraisalLine(models.Model):
                 _percent(self.env, line.achievement) if measured and line.has_data and line.target else False
             )
             line.target_display = line._format_value(line.target) if measured and line.target else False
-            line.actual_display = line._format_value(line.actual) if measured and line.has_data else False
+            line.actual_display = line._actual_text() if line.has_data else False
             line.gap_display = line._gap_text() if measured and line.has_data and line.target else False
 
     @api.depends("manual_points", "occurrences", "plan_line_id.scoring_rule")
@@ -108,6 +113,20 @@ class CrmAppraisalLine(models.Model):
         if not self.unit:
             return number
         return f"{number}%" if self.unit == "%" else f"{number} {self.unit}"
+
+    def _actual_text(self):
+        """The actual in its unit; for entered items the points out of the maximum, or the
+        occurrences."""
+        self.ensure_one()
+        if self.scoring_rule == "manual":
+            return _(
+                "%(points)s / %(max)s points",
+                points=_short(self.env, self.manual_points),
+                max=formatLang(self.env, self.max_points, digits=0),
+            )
+        if self.scoring_rule == "deduction":
+            return _("%(count)s ×", count=_short(self.env, self.occurrences))
+        return self._format_value(self.actual)
 
     def _gap_text(self):
         """ "21,000 to go", "+79,000 ahead"; lower is better: "2.0 days over target" or under."""

@@ -52,6 +52,9 @@ class TestLineDisplay(AppraisalCase):
             (reports["weight_display"], reports["target_display"], reports["gap_display"], reports["status"]),
             ("10%", False, False, "entered"),
         )
+        self.line_of(self.alice_march, self.kpi["weekly_reports"]).manual_points = 7.5
+        reports = self._read(self.alice_march, self.kpi["weekly_reports"], "actual_display")
+        self.assertEqual(reports["actual_display"], "7.5 / 10 points")
 
     def test_counts_are_integers_and_lower_is_better_behind(self):
         """Won deals count (Alice 2, target 4), days to close over a target of 10 days."""
