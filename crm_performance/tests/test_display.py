@@ -87,6 +87,8 @@ class TestLineDisplay(AppraisalCase):
             with form.line_ids.edit(reports) as line:
                 line.entry = 8
                 self.assertEqual((line.score, line.weighted_score), (80, 8))
+            self.assertAlmostEqual(form.total_score, 84.87, msg="the total follows before saving")
+            self.assertEqual(form.grade, "B")
         line = self.line_of(self.alice_march, self.kpi["weekly_reports"])
         self.assertEqual((line.manual_points, line.entry, line.score), (8, 8, 80))
         self.assertAlmostEqual(self.alice_march.total_score, 84.87)
