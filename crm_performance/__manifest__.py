@@ -23,11 +23,13 @@
         "views/crm_appraisal_views.xml",
         "views/crm_appraisal_line_views.xml",
         "views/crm_appraisal_dashboard_views.xml",
+        "views/crm_performance_dashboard_views.xml",
         "views/hr_employee_views.xml",
         "views/res_users_views.xml",
         "views/crm_team_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/crm_kpi_target_grid_views.xml",
+        "wizards/crm_appraisal_bulk_wizard_views.xml",
         "report/crm_appraisal_report.xml",
         "views/crm_performance_menus.xml",
     ],
@@ -35,6 +37,15 @@
         "demo/crm_performance_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_performance/static/src/components/**/*",
+            "crm_performance/static/src/my_performance/**/*",
+            "crm_performance/static/src/team_board/**/*",
+            "crm_performance/static/src/queue/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "crm_performance/static/tests/**/*.test.js",
+        ],
         "web.assets_tests": [
             "crm_performance/static/src/tours/**/*",
         ],

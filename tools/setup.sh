@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Idempotent setup used by `make demo` and `make test`:
 #   - checks the Odoo 19 community source tree in $ODOO_SRC (default /opt/odoo19)
-#   - installs the Debian packages needed (PostgreSQL, build headers, Chromium, LibreOffice Calc
-#     without GUI: the sync tests open the synced workbooks in it)
+#   - installs the Debian packages needed (PostgreSQL, build headers, Chromium, wkhtmltopdf, a CJK
+#     font so PDFs print Chinese, poppler-utils for the PDF tests, LibreOffice Calc without GUI:
+#     the sync tests open the synced workbooks in it)
 #   - starts the PostgreSQL cluster and creates a superuser role for the current user
 #   - creates .venv with Odoo's requirements and this project's pinned dependencies
 # Re-running it when nothing changed takes about a second.
@@ -103,7 +104,7 @@ link_odoo() {
 
 check_odoo_src
 apt_install postgresql libpq-dev libldap2-dev libsasl2-dev python3-dev build-essential chromium wkhtmltopdf \
-    libreoffice-calc-nogui
+    libreoffice-calc-nogui fonts-noto-cjk poppler-utils
 setup_postgres
 setup_venv
 link_odoo

@@ -8,6 +8,7 @@ from . import crm_appraisal_period
 from . import crm_kpi_target
 from . import crm_appraisal
 from . import crm_appraisal_line
+from . import crm_appraisal_line_display
 from . import crm_appraisal_stat_mixin
 from . import crm_team_member
 from . import crm_team
@@ -20,3 +21,6 @@ from . import res_users
 from . import crm_performance_demo
 from . import res_partner
 from . import calendar_event
+from . import crm_performance_dashboard
+from . import crm_appraisal_queue
+from . import crm_appraisal_display

@@ -184,7 +184,7 @@ class CrmAppraisal(models.Model):
         readonly=True,
         copy=False,
         tracking=True,
-        help="Set when this month and the month before are both below target (一对一辅导).",
+        help="Set when this month and the month before are both below target.",
     )
     submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     submitted_date = fields.Datetime(readonly=True, copy=False)
@@ -468,7 +468,9 @@ class CrmAppraisal(models.Model):
         """Move to the next state as a member of the step's group, never on one's own appraisal."""
         self._check_step(step)
         self.with_context(**{WORKFLOW: TRUSTED}).write({"state": STEPS[step][1], "appealed": False, **values})
-        self.activity_unlink(["crm_performance.mail_activity_type_appraisal_step"])
+        self.activity_unlink(
+            ["crm_performance.mail_activity_type_appraisal_step", "crm_performance.mail_activity_type_appeal"]
+        )
         return True
 
     def _check_step(self, step):
@@ -529,8 +531,10 @@ class CrmAppraisal(models.Model):
             appraisal.message_post(body=_("Reopened by HR: %(reason)s", reason=reason))
 
     def action_acknowledge(self):
-        """The employee has read the appraisal and agrees."""
+        """The employee has read the approved appraisal and agrees."""
         self._check_own()
+        if self.filtered(lambda a: a.state not in FROZEN_STATES):
+            raise UserError(_("An appraisal is acknowledged once it is approved."))
         self.sudo().write({"acknowledged_date": fields.Datetime.now(), "appealed": False})
         return True
 
@@ -540,6 +544,8 @@ class CrmAppraisal(models.Model):
         for appraisal in self.sudo():
             if appraisal.state == "draft":
                 raise UserError(_("A draft appraisal is not final yet; talk to your manager."))
+            if appraisal.appealed:
+                raise UserError(_("This appraisal is already appealed; the reviewer is looking at it again."))
             values = {"appealed": True, "employee_comment": comment, "acknowledged_date": False}
             if appraisal.state in ("consolidated", "reviewed"):
                 values["state"] = "submitted"
@@ -548,10 +554,10 @@ class CrmAppraisal(models.Model):
             reviewer = appraisal._step_user("approved" if appraisal.state in FROZEN_STATES else "submitted")
             if reviewer:
                 appraisal.activity_schedule(
-                    "crm_performance.mail_activity_type_appraisal_step",
+                    "crm_performance.mail_activity_type_appeal",
+                    date_deadline=fields.Date.context_today(self),
                     user_id=reviewer.id,
                     summary=_("Appeal from %(employee)s", employee=appraisal.employee_id.name),
-                    note=comment,
                 )
 
     def _check_own(self):

@@ -60,7 +60,7 @@ class CrmAppraisalPlanLine(models.Model):
     default_target = fields.Float(help="Target used when no target is set for the employee and period.")
     is_completion_line = fields.Boolean(
         string="Plan Completion",
-        help="The achievement of this line is the plan completion rate (计划完成率) used for pay.",
+        help="The achievement of this line is the plan completion rate used for pay.",
     )
     alert_threshold = fields.Float(
         string="Alert Below (%)",

@@ -1,4 +1,6 @@
 import io
+import shutil
+import subprocess
 import unittest
 
 from odoo.tests import tagged
@@ -87,4 +89,24 @@ class TestAppraisalReport(AppraisalCase):
         self.assertEqual(len(reader.pages), 1)
         text = " ".join(reader.pages[0].extract_text().split())
         for expected in ("Alice", "Won revenue", "76.87"):
+            self.assertIn(expected, text)
+
+    def test_zh_cn_pdf_prints_chinese(self):
+        """With the CJK font setup installs, the Chinese KPI names are in the PDF's text; numbers
+        are rounded and carry their unit."""
+        reports = self.env["ir.actions.report"]
+        if reports.get_wkhtmltopdf_state() != "ok" or not shutil.which("pdftotext"):
+            raise unittest.SkipTest("wkhtmltopdf or pdftotext (poppler-utils) is not installed")
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["crm_performance"], ["zh_CN"], overwrite=True)
+        pdf, _type = reports.with_context(force_report_rendering=True, lang="zh_CN")._render_qweb_pdf(
+            REPORT, self.alice_march.ids
+        )
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout
+        text = text.decode()
+        names = [self.kpi[key].with_context(lang="zh_CN").name for key in ("won_revenue", "days_to_close")]
+        self.assertEqual(names, ["销售额", "平均成单周期"])
+        for expected in (*names, "考核表", "11.5 天", "104.4%", "76.87"):
             self.assertIn(expected, text)

@@ -5,6 +5,7 @@ from .common import GROUP, AppraisalCase
 
 MANAGER_MENUS = (
     "crm_performance.crm_performance_menu_reporting",
+    "crm_performance.crm_performance_dashboard_menu_team",
     "crm_performance.crm_appraisal_menu_leaderboard",
     "crm_performance.crm_appraisal_menu_team_comparison",
     "crm_performance.crm_appraisal_menu_analysis",
@@ -28,11 +29,15 @@ class TestReporting(AppraisalCase):
             self.env.ref("crm_performance.crm_performance_menu_my")
             .child_id.sorted("sequence")
             .mapped("name"),
-            ["My KPIs", "My Appraisals"],
+            ["Dashboard", "My KPIs", "My Appraisals"],
         )
 
     def test_salesperson_does_not_see_manager_menus(self):
-        mine = ("crm_performance.crm_appraisal_line_menu_my", "crm_performance.crm_appraisal_menu_my")
+        mine = (
+            "crm_performance.crm_performance_dashboard_menu_my",
+            "crm_performance.crm_appraisal_line_menu_my",
+            "crm_performance.crm_appraisal_menu_my",
+        )
         self.assertEqual(self._visible(self.alice, mine + MANAGER_MENUS), set(mine))
         self.assertEqual(self._visible(self.carol, mine + MANAGER_MENUS), set(mine + MANAGER_MENUS))
         self.assertEqual(
@@ -56,11 +61,15 @@ class TestReporting(AppraisalCase):
             )
 
     def test_leaderboard(self):
-        """Current month's appraisals of a team, best first, with their rank."""
+        """Current month's appraisals by plan then team (area managers never ranked among
+        salespeople), best first, with their rank and a medal for the first three."""
         action = self.env.ref("crm_performance.crm_appraisal_action_leaderboard")
         self.assertEqual(action.view_id, self.env.ref("crm_performance.crm_appraisal_view_list_leaderboard"))
         context = safe_eval(action.context)
-        self.assertEqual(context, {"search_default_current_month": 1, "search_default_group_team": 1})
+        self.assertEqual(
+            context,
+            {"search_default_current_month": 1, "group_by": ["plan_id", "team_id"]},
+        )
         board = (
             self.env["crm.appraisal"]
             .with_user(self.carol)
@@ -70,8 +79,8 @@ class TestReporting(AppraisalCase):
             )
         )
         self.assertEqual(
-            [(a.employee_id.name, a.rank, a.total_score) for a in board],
-            [("Alice", 1, 76.87), ("Bob", 2, 31.0)],
+            [(a.employee_id.name, a.rank, a.total_score, a.medal) for a in board],
+            [("Alice", 1, 76.87, "🥇"), ("Bob", 2, 31.0, "🥈")],
         )
         views = self.env["crm.appraisal"].with_user(self.carol).get_views([(action.view_id.id, "list")])
         self.assertIn('name="rank"', views["views"]["list"]["arch"])

@@ -223,17 +223,42 @@ class TestWorkflow(PerformanceCase):
         self.assertEqual(self.alice_m.message_ids[0].author_id, self.hr_user.partner_id)
 
     def test_employee_acknowledges_or_appeals(self):
+        """Acknowledged once approved only; appealed once: its own chatter message and an
+        appeal activity for the reviewer, without the comment as a note."""
         self._walk(self.alice_m, 3)
         with self.assertRaises(AccessError):
             self.alice_m.with_user(self.carol).action_acknowledge()
-        self.alice_m.with_user(self.alice).action_acknowledge()
-        self.assertTrue(self.alice_m.acknowledged_date)
+        with self.assertRaisesRegex(UserError, "acknowledged once it is approved"):
+            self.alice_m.with_user(self.alice).action_acknowledge()
         self.alice_m.with_user(self.alice)._appeal("My March deal closed on the 31st")
         self.assertEqual((self.alice_m.state, self.alice_m.appealed), ("submitted", True))
-        self.assertFalse(self.alice_m.acknowledged_date)
         activity = self.alice_m.activity_ids
         self.assertEqual(activity.user_id, self.vp, "the appeal goes back to the reviewer")
+        self.assertEqual(activity.activity_type_id, self.env.ref("crm_performance.mail_activity_type_appeal"))
+        self.assertEqual((activity.summary, activity.note), ("Appeal from Alice", False))
+        self.assertIn("My March deal closed on the 31st", self.alice_m.message_ids[0].body)
         self.assertEqual(self.alice_m.employee_comment, "My March deal closed on the 31st")
+        with self.assertRaisesRegex(UserError, "already appealed"):
+            self.alice_m.with_user(self.alice)._appeal("Again")
+        self._walk(self.alice_m, 4, start=1)
+        self.assertFalse(self.alice_m.activity_ids, "answered by the reviewer's next steps")
+        self.alice_m.with_user(self.alice).action_acknowledge()
+        self.assertTrue(self.alice_m.acknowledged_date)
+
+    def test_submit_confirms_with_an_optional_comment(self):
+        Wizard = self.env["crm.appraisal.reason.wizard"].with_user(self.carol)
+        Wizard.create({"action": "submit", "appraisal_ids": self.alice_m.ids}).action_confirm()
+        self.assertEqual(self.alice_m.state, "submitted")
+        self.alice_m.with_user(self.vp)._send_back("Check the visits")
+        Wizard.create(
+            {"action": "submit", "appraisal_ids": self.alice_m.ids, "reason": "Visits checked"}
+        ).action_confirm()
+        self.assertEqual(self.alice_m.state, "submitted")
+        self.assertIn("Submitted: Visits checked", self.alice_m.message_ids[0].body)
+        with self.assertRaisesRegex(UserError, "Give the reason"):
+            self.env["crm.appraisal.reason.wizard"].with_user(self.vp).create(
+                {"action": "send_back", "appraisal_ids": self.alice_m.ids}
+            ).action_confirm()
 
     def test_appeal_of_approved_goes_to_hr_without_changing_scores(self):
         self._walk(self.alice_m, 4)

@@ -1,9 +1,10 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class CrmAppraisalReasonWizard(models.TransientModel):
     """Asks the reason of a send-back, a reopening, an appeal or HR's correction of a score
-    before doing it."""
+    before doing it; confirms a submission with an optional comment."""
 
     _name = "crm.appraisal.reason.wizard"
     _description = "Appraisal Workflow Reason"
@@ -11,6 +12,7 @@ class CrmAppraisalReasonWizard(models.TransientModel):
     appraisal_ids = fields.Many2many("crm.appraisal", required=True)
     action = fields.Selection(
         [
+            ("submit", "Submit"),
             ("send_back", "Send back"),
             ("reopen", "Reopen"),
             ("appeal", "Appeal"),
@@ -18,7 +20,7 @@ class CrmAppraisalReasonWizard(models.TransientModel):
         ],
         required=True,
     )
-    reason = fields.Text(required=True)
+    reason = fields.Text()
     score = fields.Float(string="Corrected Score", digits=(16, 2))
 
     @api.model
@@ -34,6 +36,15 @@ class CrmAppraisalReasonWizard(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         appraisals = self.appraisal_ids
+        reason = (self.reason or "").strip()
+        if self.action == "submit":
+            appraisals.action_submit()
+            if reason:
+                for appraisal in appraisals:
+                    appraisal.message_post(body=_("Submitted: %(comment)s", comment=reason))
+            return {"type": "ir.actions.act_window_close"}
+        if not reason:
+            raise UserError(_("Give the reason."))
         if self.action == "send_back":
             appraisals._send_back(self.reason)
         elif self.action == "reopen":

@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openPerformanceApp } from "./tour_steps";
 
 /**
  * A manager scores the manual item of a subordinate's appraisal, saves and submits it.
@@ -8,12 +8,7 @@ import { stepUtils } from "@web_tour/tour_utils";
  * submits, then the sales VP opens the same appraisal and gives the first review.
  */
 const openAppraisal = [
-    stepUtils.showAppsMenuItem(),
-    {
-        content: "Open the Performance app",
-        trigger: ".o_app[data-menu-xmlid='crm_performance.crm_performance_menu_root']",
-        run: "click",
-    },
+    ...openPerformanceApp,
     {
         content: "Open the Appraisals menu",
         trigger: ".o_main_navbar a[data-menu-xmlid='crm_performance.crm_appraisal_menu']",
@@ -29,12 +24,12 @@ const openAppraisal = [
 const scoreManualItem = [
     {
         content: "Select the manual KPI line",
-        trigger: ".o_field_widget[name='line_ids'] .o_data_row:contains('Weekly report quality') td[name='manual_points']",
+        trigger: ".o_field_widget[name='line_ids'] .o_data_row:contains('Weekly report quality') td[name='entry']",
         run: "click",
     },
     {
         content: "Enter the points",
-        trigger: ".o_field_widget[name='line_ids'] .o_data_row.o_selected_row [name='manual_points'] input",
+        trigger: ".o_field_widget[name='line_ids'] .o_data_row.o_selected_row [name='entry'] input",
         run: "edit 8",
     },
     {
@@ -51,7 +46,17 @@ const scoreManualItem = [
 const submit = [
     {
         content: "Submit the appraisal to the sales VP",
-        trigger: ".o_form_statusbar button[name='action_submit']",
+        trigger: ".o_form_statusbar button:contains('Submit')",
+        run: "click",
+    },
+    {
+        content: "Add a comment",
+        trigger: ".modal textarea",
+        run: "edit Weekly reports on time",
+    },
+    {
+        content: "Confirm",
+        trigger: ".modal button[name='action_confirm']",
         run: "click",
     },
     {
@@ -86,4 +91,36 @@ registry.category("web_tour.tours").add("crm_performance_manager_tour", {
 registry.category("web_tour.tours").add("crm_performance_vp_tour", {
     url: "/odoo",
     steps: () => [...openAppraisal, ...firstReview],
+});
+
+/** The area manager opens the team board, then a member's appraisal from it, and scores it. */
+registry.category("web_tour.tours").add("crm_performance_team_board_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openPerformanceApp,
+        {
+            content: "Open Reporting",
+            trigger: ".o_main_navbar button[data-menu-xmlid='crm_performance.crm_performance_menu_reporting']",
+            run: "click",
+        },
+        {
+            content: "Open the Team Board",
+            trigger: ".dropdown-item[data-menu-xmlid='crm_performance.crm_performance_dashboard_menu_team']",
+            run: "click",
+        },
+        {
+            content: "Alice's won revenue: 40 % of the target",
+            trigger: ".o_crm_team_board .o_crm_member[data-employee='Alice'] .o_crm_cell:contains('40%')",
+        },
+        {
+            content: "The team's totals: 20,000 won of 100,000",
+            trigger: ".o_crm_team_board .o_crm_team_row:contains('North'):contains('20%')",
+        },
+        {
+            content: "Open Alice's appraisal",
+            trigger: ".o_crm_member[data-employee='Alice'] .o_crm_member_total:contains('52.00')",
+            run: "click",
+        },
+        ...scoreManualItem,
+    ],
 });

@@ -1,0 +1,26 @@
+from odoo import api, fields, models
+
+from ..tools import scoring
+
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+
+
+class CrmAppraisal(models.Model):
+    """How an appraisal reads: a medal for the first three of a team on the leaderboard, the
+    total and grade following the points a reviewer types on the form."""
+
+    _inherit = "crm.appraisal"
+
+    medal = fields.Char(compute="_compute_medal", help="The first three of the team for the period and plan.")
+
+    @api.depends("rank")
+    def _compute_medal(self):
+        for appraisal in self:
+            appraisal.medal = MEDALS.get(appraisal.rank, False)
+
+    @api.onchange("line_ids")
+    def _onchange_line_ids_total(self):
+        """Shown while editing only: the saved lines are scored and totalled by the computation."""
+        if self.period_type == "month" and self.state == "draft":
+            self.total_score = sum(self.line_ids.mapped("weighted_score"))
+            self.grade = scoring.grade(self.total_score, self.plan_id._grade_bands())

@@ -1,0 +1,65 @@
+import { _t } from "@web/core/l10n/translation";
+import { formatFloat } from "@web/core/utils/numbers";
+
+/**
+ * How the numbers of a KPI line read: counts as integers, money with the company currency,
+ * rates, days and hours with one decimal and their unit.
+ */
+function digitsOf(line) {
+    if (line.measure_mode === "count" || line.is_money) {
+        return 0;
+    }
+    return 1;
+}
+
+export function formatKpiValue(value, line, currency) {
+    const number = formatFloat(value, { digits: [false, digitsOf(line)] });
+    if (line.is_money && currency) {
+        return currency.position === "before"
+            ? `${currency.symbol} ${number}`
+            : `${number} ${currency.symbol}`;
+    }
+    if (!line.unit) {
+        return number;
+    }
+    return line.unit === "%" ? `${number}%` : `${number} ${line.unit}`;
+}
+
+export function formatPercent(value) {
+    return `${formatFloat(value, { digits: [false, 0] })}%`;
+}
+
+export function formatScore(value) {
+    return formatFloat(value, { digits: [false, 2] });
+}
+
+/**
+ * The gap to target in words: "21,000 to go" / "+79,000 ahead" when higher is better,
+ * "2 days over target" / "0.5 days under target" when lower is better.
+ * ``line.gap`` is positive while the target is not reached, whichever the direction.
+ */
+export function gapText(line, currency) {
+    if (!line.target || !line.has_data) {
+        return "";
+    }
+    const value = formatKpiValue(Math.abs(line.gap), line, currency);
+    if (line.gap === 0) {
+        return _t("On target");
+    }
+    if (line.direction === "lower") {
+        return line.gap > 0
+            ? _t("%(value)s over target", { value })
+            : _t("%(value)s under target", { value });
+    }
+    return line.gap > 0 ? _t("%(value)s to go", { value }) : _t("+%(value)s ahead", { value });
+}
+
+export const STATUS = {
+    reached: { label: _t("Target reached"), color: "success" },
+    on_track: { label: _t("On track"), color: "info" },
+    behind: { label: _t("Behind pace"), color: "warning" },
+    no_target: { label: _t("No target"), color: "light" },
+    no_data: { label: _t("No data"), color: "light" },
+    entered: { label: _t("Entered"), color: "primary" },
+    not_entered: { label: _t("Not entered"), color: "secondary" },
+};

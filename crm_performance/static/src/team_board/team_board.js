@@ -1,0 +1,137 @@
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+import { Component, onWillStart, useState } from "@odoo/owl";
+
+import { STATUS, formatKpiValue, formatPercent, formatScore } from "../components/kpi_format";
+import { MonthNav } from "../components/month_nav";
+
+/** Heat of an achievement (or of the score of an entered item), in four steps. */
+function heat(value) {
+    if (value === null || value === undefined) {
+        return "o_crm_heat_none";
+    }
+    if (value >= 100) {
+        return "o_crm_heat_4";
+    }
+    if (value >= 80) {
+        return "o_crm_heat_3";
+    }
+    return value >= 50 ? "o_crm_heat_2" : "o_crm_heat_1";
+}
+
+/**
+ * Team Board: the month's appraisals of one plan that the manager (or the VP) may see, members ×
+ * KPIs as a heat-map of achievement, sortable, with each team's totals side by side. From one
+ * call of ``crm.performance.dashboard.get_team_board``.
+ */
+export class TeamBoard extends Component {
+    static template = "crm_performance.TeamBoard";
+    static components = { MonthNav };
+    static props = { ...standardActionServiceProps };
+
+    setup() {
+        this.orm = useService("orm");
+        this.actionService = useService("action");
+        this.state = useState({ data: null, sortKey: "total_score", ascending: false });
+        onWillStart(() => this.load());
+    }
+
+    async load(month = null, planId = null) {
+        this.state.data = await this.orm.call("crm.performance.dashboard", "get_team_board", [], {
+            month: month || this.state.data?.month || null,
+            plan_id: planId || this.state.data?.plan_id || null,
+        });
+    }
+
+    changeMonth(month) {
+        return this.load(month);
+    }
+
+    sortBy(key) {
+        if (this.state.sortKey === key) {
+            this.state.ascending = !this.state.ascending;
+        } else {
+            this.state.sortKey = key;
+            this.state.ascending = key === "employee";
+        }
+    }
+
+    sortValue(member) {
+        const key = this.state.sortKey;
+        if (key === "employee" || key === "total_score") {
+            return member[key];
+        }
+        const line = member.lines[key];
+        return line ? this.cellValue(line) ?? -1 : -1;
+    }
+
+    get members() {
+        const direction = this.state.ascending ? 1 : -1;
+        return [...this.state.data.members].sort((a, b) => {
+            const [x, y] = [this.sortValue(a), this.sortValue(b)];
+            return (x > y ? 1 : x < y ? -1 : 0) * direction;
+        });
+    }
+
+    sortIcon(key) {
+        if (this.state.sortKey !== key) {
+            return "";
+        }
+        return this.state.ascending ? "fa fa-caret-up" : "fa fa-caret-down";
+    }
+
+    /** What a cell shows: achievement of a measured KPI, score of an entered item. */
+    cellValue(line) {
+        if (line.status === "entered") {
+            return line.score;
+        }
+        return ["reached", "on_track", "behind"].includes(line.status) ? line.achievement : null;
+    }
+
+    cellClass(line) {
+        return line ? heat(this.cellValue(line)) : "o_crm_heat_none";
+    }
+
+    cellText(line) {
+        if (!line) {
+            return "";
+        }
+        const value = this.cellValue(line);
+        if (value === null) {
+            return STATUS[line.status].label;
+        }
+        return formatPercent(value);
+    }
+
+    cellTitle(line) {
+        if (!line || line.status === "not_entered" || line.status === "entered") {
+            return "";
+        }
+        const currency = this.state.data.currency;
+        return `${formatKpiValue(line.actual, line, currency)} / ${formatKpiValue(line.target, line, currency)}`;
+    }
+
+    teamClass(value) {
+        return heat(value);
+    }
+
+    teamText(value) {
+        return value === null || value === undefined ? "–" : formatPercent(value);
+    }
+
+    score(value) {
+        return formatScore(value);
+    }
+
+    openAppraisal(member) {
+        return this.actionService.doAction({
+            type: "ir.actions.act_window",
+            res_model: "crm.appraisal",
+            res_id: member.id,
+            views: [[false, "form"]],
+        });
+    }
+}
+
+registry.category("actions").add("crm_performance.team_board", TeamBoard);

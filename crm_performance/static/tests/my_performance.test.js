@@ -1,0 +1,143 @@
+import { defineMailModels } from "@mail/../tests/mail_test_helpers";
+import { describe, expect, test } from "@odoo/hoot";
+import {
+    contains,
+    defineActions,
+    getService,
+    mountWithCleanup,
+    onRpc,
+} from "@web/../tests/web_test_helpers";
+import { WebClient } from "@web/webclient/webclient";
+
+describe.current.tags("desktop");
+defineMailModels();
+// the counter of appraisals waiting for the user, in the top bar
+onRpc("crm.appraisal", "search_count", () => 3);
+defineActions([
+    { id: 12, name: "My Performance", tag: "crm_performance.my_performance", type: "ir.actions.client" },
+]);
+
+const line = (values) => ({
+    measure_mode: "count",
+    scoring_rule: "linear",
+    direction: "higher",
+    unit: "",
+    is_money: false,
+    weight: 20,
+    target: 0,
+    actual: 0,
+    gap: 0,
+    has_data: true,
+    achievement: 0,
+    pace: 0.5,
+    score: 0,
+    weighted_score: 0,
+    max_points: 100,
+    can_open: true,
+    ...values,
+});
+
+/** Alice's March as the server sends it: half the month gone. */
+function march() {
+    return {
+        month: "2025-03-01",
+        previous_month: "2025-02-01",
+        next_month: "2025-04-01",
+        employee: "Alice",
+        currency: { symbol: "¥", position: "before" },
+        appraisals: [
+            {
+                id: 7,
+                name: "Alice – 2025-03 – Sales",
+                plan: "Sales",
+                state: "draft",
+                state_label: "Draft",
+                total_score: 76.87,
+                grade: "B",
+                rank: 1,
+                rank_count: 2,
+                previous_total: 79.5,
+                pace: 0.5,
+                lines: [
+                    line({
+                        id: 1, name: "Won revenue", measure_mode: "sum", is_money: true, weight: 70,
+                        target: 100000, actual: 179000, gap: -79000, achievement: 179, score: 120,
+                        weighted_score: 84, status: "reached",
+                    }),
+                    line({
+                        id: 2, name: "Won deals", target: 40, actual: 19, gap: 21, achievement: 47.5,
+                        score: 47.5, weighted_score: 9.5, status: "behind",
+                    }),
+                    line({
+                        id: 3, name: "Average days to close", measure_mode: "average",
+                        direction: "lower", unit: "days", target: 12, actual: 14.25, gap: 2.25,
+                        achievement: 84.21, pace: 1, score: 84.21, weighted_score: 16.84,
+                        status: "behind",
+                    }),
+                    line({
+                        id: 4, name: "Weekly reports", measure_mode: "manual", scoring_rule: "manual",
+                        has_data: false, max_points: 10, can_open: false, weight: 10,
+                        status: "not_entered",
+                    }),
+                ],
+                trend: [
+                    { month: "2025-02-01", total_score: 79.5 },
+                    { month: "2025-03-01", total_score: 76.87 },
+                ],
+            },
+        ],
+    };
+}
+
+test("the month at a glance, gaps worded by direction", async () => {
+    onRpc("get_my_performance", ({ kwargs }) => {
+        expect.step(`month ${kwargs.month}`);
+        return march();
+    });
+    await mountWithCleanup(WebClient);
+    await getService("action").doAction(12);
+    expect.verifySteps(["month null"]);
+    expect(".o_crm_waiting_for_me .o_crm_waiting_count").toHaveText("3");
+
+    expect(".o_crm_total_value").toHaveText("76.87");
+    expect(".o_crm_grade").toHaveText("B");
+    expect(".o_crm_rank").toHaveText("1 / 2");
+    expect(".o_crm_change").toHaveText("−2.63");
+
+    const revenue = ".o_crm_kpi[data-kpi='Won revenue']";
+    expect(`${revenue} .o_crm_kpi_actual`).toHaveText("¥ 179,000");
+    expect(`${revenue} .o_crm_kpi_gap`).toHaveText("+¥ 79,000 ahead");
+    expect(`${revenue} .o_crm_kpi_status`).toHaveClass("text-bg-success");
+    expect(`${revenue} .progress-bar`).toHaveStyle({ width: /100%|\d+px/ });
+
+    const deals = ".o_crm_kpi[data-kpi='Won deals']";
+    expect(`${deals} .o_crm_kpi_actual`).toHaveText("19");
+    expect(`${deals} .o_crm_kpi_gap`).toHaveText("21 to go");
+    expect(`${deals} .o_crm_kpi_status`).toHaveText("Behind pace");
+    expect(`${deals} .o_crm_pace`).toHaveAttribute("title", "Expected by today: 20");
+
+    const days = ".o_crm_kpi[data-kpi='Average days to close']";
+    expect(`${days} .o_crm_kpi_gap`).toHaveText("2.3 days over target");
+    expect(`${days} .o_crm_pace`).toHaveCount(0);
+
+    const reports = ".o_crm_kpi[data-kpi='Weekly reports']";
+    expect(`${reports} .o_crm_kpi_status`).toHaveText("Not entered");
+    expect(`${reports} .o_crm_kpi_open`).toHaveCount(0);
+    expect(`${reports} .progress`).toHaveCount(0);
+});
+
+test("previous month and drill-down", async () => {
+    onRpc("get_my_performance", ({ kwargs }) => {
+        expect.step(`month ${kwargs.month}`);
+        return march();
+    });
+    onRpc("action_open_records", ({ args }) => {
+        expect.step(`records of line ${args[0]}`);
+        return { type: "ir.actions.act_window_close" };
+    });
+    await mountWithCleanup(WebClient);
+    await getService("action").doAction(12);
+    await contains(".o_crm_month_prev").click();
+    await contains(".o_crm_kpi[data-kpi='Won deals'] .o_crm_kpi_open").click();
+    expect.verifySteps(["month null", "month 2025-02-01", "records of line 2"]);
+});
