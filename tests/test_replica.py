@@ -2,8 +2,9 @@
 standby behind ``--db_replica_host``. The test runs a primary and a real hot standby
 (``pg_basebackup``), each a cluster of its own in a temporary folder on its own port, serves a
 copy of the installed database from the primary with Odoo, and shows the reads Odoo routes to
-the standby (``@api.readonly`` methods: the leaderboard's read) served there with the primary's
-figures, while writes go to the primary. The standby's own statement log shows what it ran."""
+the standby (``@api.readonly`` methods: the leaderboard's read, My Performance's data) served
+there with the primary's figures, while writes go to the primary. The standby's own statement
+log shows what it ran."""
 
 import contextlib
 import getpass
@@ -90,11 +91,11 @@ def caught_up(clusters):
     pytest.fail("the standby did not catch up within 60 s")
 
 
-def login(server):
-    """A web session of the administrator: ``call(model, method, *args, **kwargs)`` goes through
+def login(server, user, password):
+    """A web session of ``user``: ``call(model, method, *args, **kwargs)`` goes through
     ``/web/dataset/call_kw``, which Odoo routes to the standby for ``@api.readonly`` methods."""
     session = requests.Session()
-    params = {"db": server.db, "login": "admin", "password": "admin"}
+    params = {"db": server.db, "login": user, "password": password}
     session.post(
         f"{server.url}/web/session/authenticate", json={"params": params}, timeout=60
     ).raise_for_status()
@@ -119,7 +120,17 @@ def make_month(call):
     """Three salespeople won 900, 400 and 1 500 in March 2025 against a 1 000 target; the month
     generated. Returns the period."""
     revenue = call("ir.model.data", "search_read", [("name", "=", "kpi_won_revenue")], ["res_id"])
-    users = call("res.users", "create", [{"name": f"Seller {n}", "login": f"seller{n}"} for n in range(3)])
+    group = call("ir.model.data", "search_read", [("name", "=", "crm_performance_group_user")], ["res_id"])
+    sellers = [
+        {
+            "name": f"Seller {n}",
+            "login": f"seller{n}",
+            "password": f"seller{n}-pw",
+            "group_ids": [(4, group[0]["res_id"])],
+        }
+        for n in range(3)
+    ]
+    users = call("res.users", "create", sellers)
     employees = call(
         "hr.employee", "create", [{"name": f"Seller {n}", "user_id": u} for n, u in enumerate(users)]
     )
@@ -148,7 +159,7 @@ def test_reads_on_the_standby_writes_on_the_primary(clusters):
     options += [f"--db_replica_host={standby['host']}", f"--db_replica_port={standby['port']}"]
     server = serve(clusters["db"], options)
     try:
-        call = login(server)
+        call = login(server, "admin", "admin")
         period = make_month(call)
         caught_up(clusters)
 
@@ -168,6 +179,13 @@ def test_reads_on_the_standby_writes_on_the_primary(clusters):
             primary, clusters["db"], f"SELECT {scores} FROM crm_appraisal WHERE period_id = {period}"
         )
         assert on_primary == "120.00,90.00,40.00", "the primary's figures, served by the standby"
+
+        mark = standby["log"].stat().st_size
+        dashboard = login(server, "seller0", "seller0-pw")(
+            "crm.performance.dashboard", "get_my_performance", "2025-03-01"
+        )
+        assert "crm_appraisal" in statements(standby, mark), "My Performance's data came from the standby"
+        assert [appraisal["total_score"] for appraisal in dashboard["appraisals"]] == [90.0]
 
         mark = standby["log"].stat().st_size
         first = board[0]["id"]

@@ -155,6 +155,14 @@ class PerformanceCase(TransactionCase):
     def line_of(appraisal, kpi):
         return appraisal.line_ids.filtered(lambda line: line.kpi_id == kpi)
 
+    @staticmethod
+    def enter_items(appraisals, user):
+        """``user`` (the manager) confirms 0 on every manual or deduction item nobody entered
+        yet: Submit refuses an appraisal with an item not entered."""
+        appraisals.line_ids.filtered(
+            lambda line: line.scoring_rule in ("manual", "deduction") and not line.entered
+        ).with_user(user).write({"entered": True})
+
 
 class AppraisalCase(PerformanceCase):
     """PerformanceCase with a three-KPI plan and the February and March appraisals of Alice and Bob.

@@ -61,7 +61,7 @@ class TestDashboard(AppraisalCase):
         )
         self.assertEqual((days["weighted_score"], days["is_money"]), (20.87, False))
         self.assertEqual(
-            (reports["status"], reports["can_open"], reports["max_points"]), ("entered", False, 10)
+            (reports["status"], reports["can_open"], reports["max_points"]), ("not_entered", False, 10)
         )
         trend = appraisal["trend"]
         self.assertEqual([point["month"] for point in trend][:2], ["2024-04-01", "2024-05-01"])
@@ -224,11 +224,13 @@ class TestTeamBoard(AppraisalCase):
         self.assertEqual((bob["employee"], bob["total_score"], bob["grade"]), ("Bob", 31.0, "D"))
         self.assertEqual(
             {pl: (line["achievement"], line["status"]) for pl, line in bob["lines"].items()},
-            {revenue.id: (10.0, "behind"), days.id: (120.0, "reached"), reports.id: (0.0, "entered")},
+            {revenue.id: (10.0, "behind"), days.id: (120.0, "reached"), reports.id: (0.0, "not_entered")},
         )
         [north] = data["teams"]
         self.assertEqual((north["team"], north["count"], north["total_score"]), ("North", 2, 53.935))
-        self.assertEqual(north["kpis"], {revenue.id: 45.0, days.id: 112.175, reports.id: 0.0})
+        self.assertEqual(
+            north["kpis"], {revenue.id: 45.0, days.id: 112.175, reports.id: None}, "nothing entered"
+        )
 
     def test_record_rules_decide_who_appears(self):
         self.assertEqual(self._board(self.dave)["members"], [], "another team's manager sees nobody here")

@@ -50,7 +50,7 @@ class TestLineDisplay(AppraisalCase):
         reports = self._read(self.alice_march, self.kpi["weekly_reports"], *fields)
         self.assertEqual(
             (reports["weight_display"], reports["target_display"], reports["gap_display"], reports["status"]),
-            ("10%", False, False, "entered"),
+            ("10%", False, False, "not_entered"),
         )
         self.line_of(self.alice_march, self.kpi["weekly_reports"]).manual_points = 7.5
         reports = self._read(self.alice_march, self.kpi["weekly_reports"], "actual_display")

@@ -16,6 +16,7 @@ class TestQueue(AppraisalCase):
         cls.bob_march = cls.appraisal["Bob", cls.march]
         cls.alice_feb = cls.appraisal["Alice", cls.feb]
         cls.bob_feb = cls.appraisal["Bob", cls.feb]
+        cls.enter_items(cls.env["crm.appraisal"].union(*cls.appraisal.values()), cls.carol)
 
     def _waiting(self, user):
         return self.env["crm.appraisal"].with_user(user).search([("waiting_for_me", "=", True)])
@@ -108,6 +109,7 @@ class TestQueue(AppraisalCase):
         self.plan.employee_ids |= emp_vp
         vp_march = self.env["crm.appraisal"]._generate(self.march)
         self.assertEqual(vp_march.employee_id, emp_vp)
+        self.enter_items(vp_march, self.admin)
         vp_march.with_user(self.admin).action_submit()
         self._review(self.alice_march, ("submit", self.carol))
         wizard = self._bulk(self.vp, self.alice_march | vp_march, "consolidate")
@@ -127,6 +129,7 @@ class TestBulkTour(AppraisalCase, HttpCase):
     def test_hr_bulk_approves_a_selection(self):
         """HR's queue holds Alice's reviewed March and Bob's consolidated one (no first reviewer is
         named, HR may review too); HR selects both and approves: Bob's is listed as refused."""
+        self.enter_items(self.alice_march | self.appraisal["Bob", self.march], self.carol)
         (self.alice_march | self.appraisal["Bob", self.march]).with_user(self.carol).action_submit()
         (self.alice_march | self.appraisal["Bob", self.march]).with_user(self.vp).action_consolidate()
         self.alice_march.with_user(self.vp).action_first_review()

@@ -41,10 +41,7 @@ class TestWorkflow(PerformanceCase):
             (self.hr_user, "action_approve"),
             (self.hr_user, "action_lock"),
         ]
-        # the manager enters what nobody entered yet (0 points) before submitting
-        appraisal.line_ids.filtered(
-            lambda line: line.scoring_rule == "manual" and not line.entered
-        ).with_user(self.carol).write({"entered": True})
+        self.enter_items(appraisal, self.carol)
         for user, method in steps[start:until]:
             getattr(appraisal.with_user(user), method)()
             # tracking messages are written when the transaction commits: do it now
@@ -246,6 +243,7 @@ class TestWorkflow(PerformanceCase):
         self.assertTrue(self.alice_m.acknowledged_date)
 
     def test_submit_confirms_with_an_optional_comment(self):
+        self.line_of(self.alice_m, self.kpi["weekly_reports"]).with_user(self.carol).manual_points = 8
         Wizard = self.env["crm.appraisal.reason.wizard"].with_user(self.carol)
         Wizard.create({"action": "submit", "appraisal_ids": self.alice_m.ids}).action_confirm()
         self.assertEqual(self.alice_m.state, "submitted")
