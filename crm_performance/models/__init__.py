@@ -7,6 +7,7 @@ from . import crm_appraisal_period
 from . import crm_kpi_target
 from . import crm_appraisal
 from . import crm_appraisal_line
+from . import crm_appraisal_signal
 from . import crm_appraisal_stat_mixin
 from . import crm_team_member
 from . import crm_team

@@ -13,6 +13,7 @@ from . import (
     test_my_performance,
     test_report,
     test_reporting,
+    test_signals,
     test_target_grid,
     test_tour,
     test_unmeasurable,
