@@ -284,6 +284,20 @@ class TestSignals(SignalCase):
         self.assertRaised(signals, "Alice", "stage_jump", jumps)
         self.assertEqual(signals["Bob"], {})
 
+    def test_only_the_companys_records(self):
+        """Another company's customers and deals do not count; shared customers do."""
+        self._only("thin_customer", 1)
+        self.company.write({"performance_signal_empty_win": True, "performance_signal_empty_win_threshold": 1})
+        other = self.env["res.company"].create({"name": "Other company"})
+        self.alice.company_ids |= other
+        march = datetime(2025, 3, 5)
+        shared = self._customer(self.bob, march, phone="021 5555 0001")
+        self._customer(self.bob, march, phone="021 5555 0002", company_id=other.id)
+        self.env["crm.lead"].search([("user_id", "=", self.alice.id)]).company_id = other
+        signals = self._compute()
+        self.assertRaised(signals, "Bob", "thin_customer", shared)
+        self.assertEqual(set(signals["Alice"]), set(), "Alice's deals are the other company's")
+
     def test_signals_never_change_scores(self):
         before = self.appraisals.mapped("total_score")
         self._only("empty_win", 1)
