@@ -57,7 +57,7 @@ class CrmAppraisalSignal(models.Model):
     threshold = fields.Integer(
         readonly=True, help="The company's threshold when the signal was raised: it is raised at this count."
     )
-    record_ids = fields.Json(readonly=True, help="Ids of the records behind the signal.")
+    record_ids = fields.Json(string="Record IDs", readonly=True, help="Ids of the records behind the signal.")
     description = fields.Char(compute="_compute_description")
     explained = fields.Boolean(readonly=True, tracking=True, copy=False)
     comment = fields.Text(tracking=True, help="The reviewer's explanation of the signal.")
@@ -80,7 +80,7 @@ class CrmAppraisalSignal(models.Model):
             company = signal.company_id
             signal.description = {
                 "pull_forward": _(
-                    "Won in the last %(days)s days of the month, reopened or lost in the first %(after)s "
+                    "Won in the last %(days)s days of the month, reopened or archived in the first %(after)s "
                     "days of the next",
                     days=company.performance_signal_pull_forward_days,
                     after=company.performance_signal_pull_forward_after_days,

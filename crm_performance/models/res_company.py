@@ -41,7 +41,7 @@ class ResCompany(models.Model):
     performance_signal_pull_forward_after_days = fields.Integer(
         string="Reopened in the First Days",
         default=7,
-        help="A watched win reopened or lost in these first days of the next month is pulled forward.",
+        help="A watched win reopened or archived in these first days of the next month is pulled forward.",
     )
     performance_signal_activity_burst = fields.Boolean(string="Activity Bursts", default=True)
     performance_signal_activity_burst_threshold = fields.Integer(string="Activities in a Burst", default=10)

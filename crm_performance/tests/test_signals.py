@@ -287,7 +287,9 @@ class TestSignals(SignalCase):
     def test_only_the_companys_records(self):
         """Another company's customers and deals do not count; shared customers do."""
         self._only("thin_customer", 1)
-        self.company.write({"performance_signal_empty_win": True, "performance_signal_empty_win_threshold": 1})
+        self.company.write(
+            {"performance_signal_empty_win": True, "performance_signal_empty_win_threshold": 1}
+        )
         other = self.env["res.company"].create({"name": "Other company"})
         self.alice.company_ids |= other
         march = datetime(2025, 3, 5)
