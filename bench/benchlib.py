@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = ROOT / ".odoo"
 ODOO_SRC = Path(os.environ.get("ODOO_SRC", "/opt/odoo19"))
 WINDOW_PARAM = "crm_performance_bench.window"
+# the salespeople make_dataset.py made game their numbers, and how (integrity signals)
+GAMED_PARAM = "crm_performance_bench.gamed"
 
 
 def write_conf(db):

@@ -50,7 +50,7 @@ class ResCompany(models.Model):
         string="Activities Done After Hours", default=True
     )
     performance_signal_activity_after_hours_threshold = fields.Integer(
-        string="After-hours Activities in a Day", default=5
+        string="After-hours Activities in a Day", default=10
     )
     performance_signal_work_hour_from = fields.Float(string="Working Hours From", default=7.0)
     performance_signal_work_hour_to = fields.Float(string="Working Hours To", default=21.0)
@@ -74,7 +74,7 @@ class ResCompany(models.Model):
         string="Duplicate Customers Threshold", default=2
     )
     performance_signal_stage_jump = fields.Boolean(string="Stage Jumps", default=True)
-    performance_signal_stage_jump_threshold = fields.Integer(string="Stage Jumps Threshold", default=5)
+    performance_signal_stage_jump_threshold = fields.Integer(string="Stage Jumps Threshold", default=10)
 
     _performance_deadline_day_range = models.Constraint(
         "CHECK(performance_deadline_day BETWEEN 1 AND 28)",

@@ -240,7 +240,8 @@ class TestSignals(SignalCase):
         self.assertEqual(signals["Bob"], {})
 
     def test_duplicate_customer(self):
-        """Same normalized email, sanitized phone or tax ID as an earlier customer."""
+        """Same normalized email, sanitized phone or tax ID as an earlier customer (phones are
+        as typed here: this Odoo has no phonenumbers library to format them)."""
         self._only("duplicate_customer", 1)
         self._customer(
             self.dave,
@@ -253,7 +254,7 @@ class TestSignals(SignalCase):
         march = datetime(2025, 3, 5)
         duplicates = (
             self._customer(self.alice, march, email="SALES@acme.example.com")
-            | self._customer(self.alice, march, phone="+33612345678")
+            | self._customer(self.alice, march, phone="+33 6 12 34 56 78")
             | self._customer(self.alice, march, vat="cn91310000")
         )
         self._customer(self.alice, march, email="buyer@acme.example.com", phone="+33 6 12 34 56 79")
@@ -285,7 +286,8 @@ class TestSignals(SignalCase):
         self.assertEqual(signals["Bob"], {})
 
     def test_only_the_companys_records(self):
-        """Another company's customers and deals do not count; shared customers do."""
+        """Another company's customers, deals and activities on its deals do not count; shared
+        customers do."""
         self._only("thin_customer", 1)
         self.company.write(
             {"performance_signal_empty_win": True, "performance_signal_empty_win_threshold": 1}
@@ -295,10 +297,20 @@ class TestSignals(SignalCase):
         march = datetime(2025, 3, 5)
         shared = self._customer(self.bob, march, phone="021 5555 0001")
         self._customer(self.bob, march, phone="021 5555 0002", company_id=other.id)
+        self.company.write(
+            {
+                "performance_signal_activity_backdated": True,
+                "performance_signal_activity_backdated_threshold": 1,
+            }
+        )
         self.env["crm.lead"].search([("user_id", "=", self.alice.id)]).company_id = other
+        backdated = {"deadline": date(2025, 3, 1)}
+        self._activity(self.alice, datetime(2025, 3, 10), **backdated)  # on her other company's lead
+        bob = self._activity(self.bob, datetime(2025, 3, 10), **backdated)
         signals = self._compute()
         self.assertRaised(signals, "Bob", "thin_customer", shared)
-        self.assertEqual(set(signals["Alice"]), set(), "Alice's deals are the other company's")
+        self.assertRaised(signals, "Bob", "activity_backdated", bob)
+        self.assertEqual(set(signals["Alice"]), set(), "Alice's deals and activities are the other company's")
 
     def test_signals_never_change_scores(self):
         before = self.appraisals.mapped("total_score")

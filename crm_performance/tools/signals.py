@@ -11,8 +11,8 @@ What Odoo 19 community stores, and what each measure reads:
   ``date_done`` the day); the archiving write is its last, so ``write_date`` is the moment;
 - a lead's stage history: ``mail.tracking.value`` rows of ``stage_id`` (old and new stage ids)
   and of ``active`` (1 → 0 when it is lost or archived), dated by their ``mail.message``;
-- a lead's company, a customer's company: ``company_id``; activities have none, they count
-  with the company of the lead they are on.
+- a lead's company, a customer's company: ``company_id``; activities have none: those on
+  another company's lead do not count.
 """
 
 from collections import defaultdict
@@ -75,23 +75,25 @@ def _local(column, scope):
 
 
 def _done_activities(scope):
-    """Activities on the company's leads marked done in the period by the salespeople: id,
-    user_id, done_at (UTC), created, date_deadline. ``date_done`` (a UTC day, indexed) narrows
-    the scan before the exact moment."""
+    """Activities on leads marked done in the period by the salespeople, but for those on
+    another company's leads: id, user_id, done_at (UTC), created, date_deadline. ``date_done``
+    (a UTC day, indexed) narrows the scan before the exact moment; the other companies' leads
+    are read from the ``company_id`` index (``<`` or ``>``: ``<>`` would read every lead)."""
     return SQL(
         """SELECT a.id, a.user_id, a.write_date AS done_at, a.create_date AS created, a.date_deadline
              FROM mail_activity a
-             JOIN crm_lead l ON l.id = a.res_id
             WHERE a.res_model = 'crm.lead' AND NOT a.active AND a.date_done IS NOT NULL
               AND a.date_done BETWEEN %(first_day)s AND %(last_day)s
               AND a.write_date >= %(start)s AND a.write_date < %(stop)s
-              AND a.user_id = ANY(%(users)s) AND %(company)s""",
+              AND a.user_id = ANY(%(users)s)
+              AND NOT EXISTS (SELECT 1 FROM crm_lead l WHERE l.id = a.res_id
+                                 AND (l.company_id < %(company)s OR l.company_id > %(company)s))""",
         first_day=scope.start.date(),
         last_day=scope.stop.date(),
         start=scope.start,
         stop=scope.stop,
         users=list(scope.user_ids),
-        company=_of_company("l", scope),
+        company=scope.company.id,
     )
 
 
@@ -135,13 +137,6 @@ def _stage_moves(lead, condition, scope):
 def _lead_field(scope, fname):
     """The id of a lead field, as tracking values name it (cached by the registry)."""
     return scope.env["ir.model.fields"]._get("crm.lead", fname).id
-
-
-def _phone(column):
-    """A phone as its digits (and a leading +), NULL under 6 digits: Odoo's sanitized number
-    when the phone library formatted it, else the number as typed."""
-    digits = SQL("REGEXP_REPLACE(COALESCE(%s, ''), '[^0-9+]', '', 'g')", column)
-    return SQL("CASE WHEN LENGTH(REPLACE(%s, '+', '')) >= 6 THEN %s END", digits, digits)
 
 
 def _vat(column):
@@ -204,23 +199,23 @@ def pull_forward(scope, _threshold):
 
 def activity_burst(scope, threshold):
     """Activities marked done in a burst: ``threshold`` or more done by the same salesperson
-    within the company's burst minutes (every activity of such a window)."""
+    within the company's burst minutes (every activity of such a window). A window starts at an
+    activity whose ``threshold - 1``-th next one comes within the minutes."""
     window = timedelta(minutes=scope.company.performance_signal_burst_minutes)
     return SQL(
         """WITH done AS (%(done)s),
                 starts AS (
                     SELECT user_id, done_at FROM (
-                        SELECT user_id, done_at, COUNT(*) OVER (
-                            PARTITION BY user_id ORDER BY done_at
-                            RANGE BETWEEN CURRENT ROW AND %(window)s FOLLOWING) AS n
+                        SELECT user_id, done_at, LEAD(done_at, %(later)s) OVER (
+                                   PARTITION BY user_id ORDER BY done_at, id) AS last_at
                           FROM done) w
-                     WHERE n >= %(size)s)
+                     WHERE last_at <= done_at + %(window)s)
            SELECT DISTINCT d.user_id, d.id FROM done d
              JOIN starts s ON s.user_id = d.user_id
                           AND d.done_at >= s.done_at AND d.done_at <= s.done_at + %(window)s""",
         done=_done_activities(scope),
         window=window,
-        size=threshold,
+        later=threshold - 1,
     )
 
 
@@ -294,21 +289,21 @@ def thin_customer(scope, _threshold):
 
 
 def duplicate_customer(scope, _threshold):
-    """New customers with the normalized email, the phone (digits) or the tax ID (letters and
-    digits, upper case) of a customer created before them, of the company or shared, outside
+    """New customers with the normalized email, the sanitized phone (Odoo's ``phone_sanitized``:
+    E.164 when the phonenumbers library is installed) or the tax ID (letters and digits, upper
+    case) of a customer created before them, of the company or shared, outside
     their own company's contacts."""
     same = [
         SQL("o.email_normalized = n.email_normalized"),
-        SQL("%s = n.phone", _phone(SQL("o.phone_sanitized"))),
-        SQL("%s = n.vat", _vat(SQL("o.vat"))),
+        SQL("o.phone_sanitized = n.phone_sanitized"),
+        SQL("o.vat IS NOT NULL AND %s = n.vat", _vat(SQL("o.vat"))),
     ]
     return SQL(
         """WITH n AS (
                SELECT p.id, p.user_id, p.create_date, p.commercial_partner_id, p.email_normalized,
-                      %(new_phone)s AS phone, %(new_vat)s AS vat
+                      p.phone_sanitized, %(new_vat)s AS vat
                  FROM res_partner p WHERE %(new)s)
            %(matches)s""",
-        new_phone=_phone(SQL("p.phone_sanitized")),
         new_vat=_vat(SQL("p.vat")),
         new=_new_customers(scope),
         matches=SQL(" UNION ").join(
