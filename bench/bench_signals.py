@@ -17,7 +17,7 @@ import json
 import sys
 
 from bench_compute import median, spans
-from benchlib import GAMED_PARAM, Stopwatch, environment, print_table, scratch_copy
+from benchlib import GAMED_PARAM, Stopwatch, environment, print_table, scratch_copy, switch_signals
 
 
 def parse_args(argv=None):
@@ -25,11 +25,6 @@ def parse_args(argv=None):
     parser.add_argument("--db", default="crmperf_bench")
     parser.add_argument("--repeat", type=int, default=5, help="runs of every timing; the median is shown")
     return parser.parse_args(argv)
-
-
-def switch(env, kinds, on):
-    env.company.write({f"performance_signal_{kind}": on for kind in kinds})
-    env.cr.commit()
 
 
 def recompute(env, appraisals, repeat):
@@ -56,11 +51,11 @@ def main(argv=None):
         plan = env.ref("crm_performance.plan_salesperson")
         plan.employee_ids = env["hr.employee"].search([("job_id.name", "=", "Salesperson (bench)")])
         period = env["crm.appraisal.period"].create({"period_type": "month", "date_from": month})
-        switch(env, KINDS, False)
+        switch_signals(env, False)
         appraisals = env["crm.appraisal"]._generate(period)
         env.cr.commit()
         without = recompute(env, appraisals, args.repeat)
-        switch(env, KINDS, True)
+        switch_signals(env, True)
         appraisals._compute_scores()  # raise the signals once: the timed runs find them stored
         env.cr.commit()
         with_signals = recompute(env, appraisals, args.repeat)

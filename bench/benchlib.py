@@ -72,6 +72,14 @@ def environment(db, commit=False):
     close_db(db)  # no idle connection left: the database can be copied (createdb -T) at once
 
 
+def switch_signals(env, on):
+    """Every integrity signal of the company on or off (committed)."""
+    from odoo.addons.crm_performance.models.crm_appraisal_signal import KINDS
+
+    env.company.write({f"performance_signal_{kind}": on for kind in KINDS})
+    env.cr.commit()
+
+
 class Stopwatch:
     """Wall seconds and SQL queries of a block: ``with Stopwatch(env) as sw: ...``."""
 
