@@ -162,16 +162,20 @@ class CrmAppraisalSignal(models.Model):
     @api.model
     def _compute_for(self, appraisals, period):
         """Raise, update and clear the signals of ``appraisals`` (a month's, as superuser): one
-        query per signal switched on for all their salespeople. A signal whose records did not
-        change keeps its explanation; when they change, it is to be explained again (the comment
-        stays, the chatter says what changed). A signal below its threshold is removed."""
+        query per signal switched on for all their salespeople (the activity ones share one). A
+        signal whose records did not change keeps its explanation; when they change, it is to be
+        explained again (the comment stays, the chatter says what changed). A signal below its
+        threshold is removed."""
         company = period.company_id
         scope = signals.Scope.of(period, appraisals.user_id.ids)
-        found = {}
-        for kind in KINDS:
-            if company[f"performance_signal_{kind}"]:
-                threshold = company[f"performance_signal_{kind}_threshold"]
-                found[kind] = (threshold, signals.measure(kind, scope, threshold))
+        thresholds = {
+            kind: company[f"performance_signal_{kind}_threshold"]
+            for kind in KINDS
+            if company[f"performance_signal_{kind}"]
+        }
+        found = {
+            kind: (thresholds[kind], by_user) for kind, by_user in signals.measure(scope, thresholds).items()
+        }
         existing = {
             (signal.appraisal_id.id, signal.kind): signal
             for signal in self.search([("appraisal_id", "in", appraisals.ids)])

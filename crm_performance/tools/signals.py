@@ -44,14 +44,38 @@ class Scope:
         return cls(period.env, period.company_id, tuple(sorted(user_ids)), period.date_to, start, stop, tz)
 
 
-def measure(kind, scope, threshold):
-    """``{user id: [record ids]}`` of signal ``kind`` in ``scope`` (one query)."""
+def measure(scope, thresholds):
+    """``{kind: {user id: [record ids]}}`` of the signals ``thresholds`` (``{kind: threshold}``)
+    names, in ``scope``: a query per signal, but the activity signals share one, which reads
+    the month's done activities once."""
+    found = {kind: defaultdict(list) for kind in thresholds}
     if not scope.user_ids:
-        return {}
-    found = defaultdict(list)
-    for user_id, record_id in scope.env.execute_query(MEASURES[kind](scope, threshold)):
-        found[user_id].append(record_id)
-    return {user_id: sorted(set(ids)) for user_id, ids in found.items()}
+        return found
+    statements = [
+        _tagged(kind, MEASURES[kind](scope, threshold))
+        for kind, threshold in thresholds.items()
+        if kind not in ON_DONE
+    ]
+    on_done = [kind for kind in thresholds if kind in ON_DONE]
+    if on_done:
+        statements.append(
+            SQL(
+                "WITH done AS MATERIALIZED (%s) %s",
+                _done_activities(scope),
+                SQL(" UNION ALL ").join(
+                    _tagged(kind, ON_DONE[kind](scope, thresholds[kind])) for kind in on_done
+                ),
+            )
+        )
+    for statement in statements:
+        for kind, user_id, record_id in scope.env.execute_query(statement):
+            found[kind][user_id].append(record_id)
+    return {kind: {uid: sorted(set(ids)) for uid, ids in by_user.items()} for kind, by_user in found.items()}
+
+
+def _tagged(kind, query):
+    """The (user_id, id) rows of a signal's query, with the signal's kind first."""
+    return SQL("SELECT %s, found.user_id, found.id FROM (%s) found", kind, query)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -197,23 +221,39 @@ def pull_forward(scope, _threshold):
     )
 
 
+# the activity signals read ``done``: the month's done activities (``_done_activities``)
+
+
 def activity_burst(scope, threshold):
     """Activities marked done in a burst: ``threshold`` or more done by the same salesperson
     within the company's burst minutes (every activity of such a window). A window starts at an
-    activity whose ``threshold - 1``-th next one comes within the minutes."""
+    activity whose ``threshold - 1``-th next one comes within the minutes. Such a window lies in
+    two consecutive slices of that many minutes holding ``threshold`` activities together: only
+    these slices' activities are sorted."""
     window = timedelta(minutes=scope.company.performance_signal_burst_minutes)
     return SQL(
-        """WITH done AS (%(done)s),
+        """WITH slices AS (
+                    SELECT user_id, %(slice)s AS slice, COUNT(*) AS n FROM done GROUP BY 1, 2),
+                hot AS (
+                    SELECT x.user_id, x.slice FROM slices x
+                      LEFT JOIN slices y ON y.user_id = x.user_id AND y.slice = x.slice + %(window)s
+                     WHERE x.n + COALESCE(y.n, 0) >= %(size)s),
+                near AS (
+                    SELECT DISTINCT d.id, d.user_id, d.done_at FROM done d
+                      JOIN hot h ON h.user_id = d.user_id
+                               AND %(d_slice)s IN (h.slice, h.slice + %(window)s)),
                 starts AS (
                     SELECT user_id, done_at FROM (
                         SELECT user_id, done_at, LEAD(done_at, %(later)s) OVER (
                                    PARTITION BY user_id ORDER BY done_at, id) AS last_at
-                          FROM done) w
+                          FROM near) w
                      WHERE last_at <= done_at + %(window)s)
-           SELECT DISTINCT d.user_id, d.id FROM done d
+           SELECT DISTINCT d.user_id, d.id FROM near d
              JOIN starts s ON s.user_id = d.user_id
                           AND d.done_at >= s.done_at AND d.done_at <= s.done_at + %(window)s""",
-        done=_done_activities(scope),
+        slice=SQL("DATE_BIN(%s, done_at, TIMESTAMP '2000-01-01')", window),
+        d_slice=SQL("DATE_BIN(%s, d.done_at, TIMESTAMP '2000-01-01')", window),
+        size=threshold,
         window=window,
         later=threshold - 1,
     )
@@ -227,11 +267,10 @@ def activity_after_hours(scope, threshold):
     return SQL(
         """SELECT user_id, id FROM (
                SELECT user_id, id, COUNT(*) OVER (PARTITION BY user_id, %(day)s) AS n
-                 FROM (%(done)s) done
+                 FROM done
                 WHERE %(hour)s < %(hour_from)s OR %(hour)s >= %(hour_to)s) late
             WHERE n >= %(size)s""",
         day=SQL("%s::date", _local(SQL("done_at"), scope)),
-        done=_done_activities(scope),
         hour=hour,
         hour_from=company.performance_signal_work_hour_from,
         hour_to=company.performance_signal_work_hour_to,
@@ -242,11 +281,7 @@ def activity_after_hours(scope, threshold):
 def activity_backdated(scope, _threshold):
     """Activities marked done in the period whose due date is before the day they were
     created: entered after the fact."""
-    return SQL(
-        "SELECT user_id, id FROM (%s) done WHERE date_deadline < %s::date",
-        _done_activities(scope),
-        _local(SQL("created"), scope),
-    )
+    return SQL("SELECT user_id, id FROM done WHERE date_deadline < %s::date", _local(SQL("created"), scope))
 
 
 def empty_win(scope, _threshold):
@@ -349,11 +384,13 @@ def stage_jump(scope, _threshold):
     )
 
 
-MEASURES = {
-    "pull_forward": pull_forward,
+ON_DONE = {
     "activity_burst": activity_burst,
     "activity_after_hours": activity_after_hours,
     "activity_backdated": activity_backdated,
+}
+MEASURES = {
+    "pull_forward": pull_forward,
     "empty_win": empty_win,
     "quick_win": quick_win,
     "thin_customer": thin_customer,
