@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from ..models.crm_appraisal_signal import KINDS
@@ -325,10 +325,30 @@ class TestSignals(SignalCase):
         self.company.performance_signal_empty_win = False
         self.assertEqual(self._compute(), {"Alice": {}, "Bob": {}})
 
+    def test_settings_set_the_companys_signals(self):
+        settings = self.env["res.config.settings"].create(
+            {
+                "performance_signal_stage_jump": False,
+                "performance_signal_empty_win_threshold": 7,
+                "performance_signal_quick_win_amount": 80000,
+                "performance_signals_employee_visible": True,
+            }
+        )
+        settings.execute()
+        self.assertEqual(
+            (
+                self.company.performance_signal_stage_jump,
+                self.company.performance_signal_empty_win_threshold,
+                self.company.performance_signal_quick_win_amount,
+                self.company.performance_signals_employee_visible,
+            ),
+            (False, 7, 80000, True),
+        )
+
     def test_bad_settings_are_refused(self):
-        with self.assertRefused(Exception, "thresholds, days and minutes are 1 or more"):
+        with self.assertRefused(ValidationError, "thresholds, days and minutes are 1 or more"):
             self.company.performance_signal_empty_win_threshold = 0
-        with self.assertRefused(Exception, "working hours run from 0:00 to 24:00"):
+        with self.assertRefused(ValidationError, "working hours run from 0:00 to 24:00"):
             self.company.write(
                 {"performance_signal_work_hour_from": 22, "performance_signal_work_hour_to": 8}
             )
