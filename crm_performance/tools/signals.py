@@ -1,9 +1,10 @@
 """Integrity signals (数据造假 / 虚填虚报): the records behind the patterns that inflate a score.
 
-Each signal is measured for every salesperson of a period with one grouped query, as the KPIs
-are; ``measure`` returns ``{user id: [record ids]}``: the records that make the signal, of the
-period's company (and shared ones), sorted. The model (``crm.appraisal.signal``) compares their
-number with the company's threshold; nothing here changes a score.
+Each signal is measured for every salesperson of a period with one query, as the KPIs are (the
+three activity signals share one); ``measure`` returns ``{kind: {user id: [record ids]}}``: the
+records that make each signal, of the period's company (and shared ones), sorted. The model
+(``crm.appraisal.signal``) compares their number with the company's threshold; nothing here
+changes a score.
 
 What Odoo 19 community stores, and what each measure reads:
 
@@ -48,9 +49,9 @@ def measure(scope, thresholds):
     """``{kind: {user id: [record ids]}}`` of the signals ``thresholds`` (``{kind: threshold}``)
     names, in ``scope``: a query per signal, but the activity signals share one, which reads
     the month's done activities once."""
-    found = {kind: defaultdict(list) for kind in thresholds}
     if not scope.user_ids:
-        return found
+        return {kind: {} for kind in thresholds}
+    found = {kind: defaultdict(list) for kind in thresholds}
     statements = [
         _tagged(kind, MEASURES[kind](scope, threshold))
         for kind, threshold in thresholds.items()
