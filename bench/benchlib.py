@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = ROOT / ".odoo"
 ODOO_SRC = Path(os.environ.get("ODOO_SRC", "/opt/odoo19"))
 WINDOW_PARAM = "crm_performance_bench.window"
+# the salespeople make_dataset.py made game their numbers, and how (integrity signals)
+GAMED_PARAM = "crm_performance_bench.gamed"
 
 
 def write_conf(db):
@@ -68,6 +70,14 @@ def environment(db, commit=False):
             else:
                 cr.rollback()
     close_db(db)  # no idle connection left: the database can be copied (createdb -T) at once
+
+
+def switch_signals(env, on):
+    """Every integrity signal of the company on or off (committed)."""
+    from odoo.addons.crm_performance.models.crm_appraisal_signal import KINDS
+
+    env.company.write({f"performance_signal_{kind}": on for kind in KINDS})
+    env.cr.commit()
 
 
 class Stopwatch:

@@ -27,7 +27,7 @@ import time
 from collections import Counter
 from datetime import date, datetime, timedelta
 
-from benchlib import WINDOW_PARAM, environment, odoo_bin, write_conf
+from benchlib import GAMED_PARAM, WINDOW_PARAM, environment, odoo_bin, write_conf
 
 TEAM_SIZE = 10
 CITIES = ("Shanghai", "Beijing", "Shenzhen", "Hangzhou", "Chengdu")
@@ -233,6 +233,7 @@ def make_customers(env, rng, salespeople, count, window):
         "write_date",
     )
     customers = {}  # user id: [(partner id, name, email, phone, city, is company)]
+    emails = []
 
     def rows():
         dates = sorted(moment(rng, start, end) for _ in range(count))  # ids follow creation, as in life
@@ -243,6 +244,13 @@ def make_customers(env, rng, salespeople, count, window):
             email = f"contact{pid}@customer{pid}.example.com"
             phone = f"+33 6 {pid % 100:02d} {pid // 100 % 100:02d} {pid // 10000 % 100:02d} 00"
             city = rng.choice(CITIES)
+            typed = rng.random()
+            if typed < 0.05:  # a walk-in typed with a phone only
+                email = city = None
+            elif typed < 0.06 and emails:  # a customer typed in again
+                email = rng.choice(emails)
+            if email:
+                emails.append(email)
             customers.setdefault(user, []).append((pid, name, email, phone, city, company))
             yield (
                 *(pid, name, name, pid, name if company else None, company, user),
@@ -367,7 +375,10 @@ def make_leads(env, rng, salespeople, customers, count, window):
                     None,
                 )
             hours = rng.expovariate(1 / 16.0)
-            followup = created + timedelta(seconds=int(hours * 3600)) if rng.random() < 0.85 else None
+            # a deal is hardly won without talking to the customer
+            followed_up = rng.random() < (0.98 if outcome == "won" else 0.85)
+            followup = created + timedelta(seconds=int(hours * 3600))
+            followup = working_hours(rng, followup, created) if followed_up else None
             title = f"{name} – opportunity {lid}"
             if followup and followup >= end:
                 followup = None
@@ -392,6 +403,14 @@ def make_leads(env, rng, salespeople, customers, count, window):
 
     bulk_insert(env, "crm.lead", template, LEAD_COLUMNS, rows())
     return followed, dict(stats)
+
+
+def working_hours(rng, moment, not_before):
+    """When an honest salesperson marks an activity done: ``moment``'s day at a random time of
+    08:00-20:00 (3 % in the evening, 20:00-23:00), not before ``not_before``."""
+    day = datetime.combine(moment.date(), datetime.min.time())
+    first, hours = (20, 3) if rng.random() < 0.03 else (8, 12)
+    return max(day + timedelta(seconds=rng.randrange(first * 3600, (first + hours) * 3600)), not_before)
 
 
 def _email_domain(email):
@@ -444,7 +463,9 @@ def make_activities(env, rng, followed, count, window):
         ]
         for _ in range(count - len(leads)):
             lid, (user, _created, followup, title) = rng.choice(leads)
-            done = min(followup + timedelta(seconds=rng.randrange(45 * 86400)), end - timedelta(seconds=1))
+            # within 45 days, before the window ends (its last day's time is still working hours)
+            later = min(45 * 86400, int((end - followup).total_seconds()))
+            done = working_hours(rng, followup + timedelta(seconds=rng.randrange(later)), followup)
             done_list.append((done, followup, lid, user, title, "Follow-up"))
         done_list.sort()
         for aid, (done, created, lid, user, title, summary) in enumerate(done_list, start=first):
@@ -490,6 +511,147 @@ def make_meetings(env, rng, salespeople, count, window):
             yield (eid, f"Customer visit {eid}", user, begin, begin + timedelta(hours=1), created, created)
 
     bulk_insert(env, "calendar.event", row, columns, rows())
+
+
+# ----------------------------------------------------------------------------------------------
+# integrity signals: stage history of the last month's wins, and three gamed salespeople
+# ----------------------------------------------------------------------------------------------
+
+
+def track_stages(env, moves):
+    """Tracked stage changes of leads, as Odoo logs them: ``moves`` = [(lead id, date, old stage,
+    new stage)] become mail.message rows with their mail.tracking.value."""
+    field = env["ir.model.fields"]._get("crm.lead", "stage_id").id
+    env.cr.execute(
+        "INSERT INTO mail_message (model, res_id, message_type, date, create_date, write_date)"
+        " SELECT 'crm.lead', m.lead, 'notification', m.at, m.at, m.at"
+        " FROM json_to_recordset(%s::json) AS m(n int, lead int, at timestamp) ORDER BY m.n RETURNING id",
+        [json.dumps([{"n": n, "lead": lead, "at": str(at)} for n, (lead, at, _o, _s) in enumerate(moves)])],
+    )
+    ids = sorted(row[0] for row in env.cr.fetchall())
+    env.cr.execute(
+        "INSERT INTO mail_tracking_value (field_id, old_value_integer, new_value_integer, mail_message_id,"
+        " create_date, write_date) SELECT %s, v.old, v.new, v.message, v.at, v.at"
+        " FROM json_to_recordset(%s::json) AS v(old int, new int, message int, at timestamp)",
+        [
+            field,
+            json.dumps(
+                [
+                    {"old": old, "new": new, "message": mid, "at": str(at)}
+                    for mid, (_lead, at, old, new) in zip(ids, moves, strict=True)
+                ]
+            ),
+        ],
+    )
+
+
+def plant_signals(env, rng, salespeople, window):
+    """The last month's wins get their stage history (honest: first stage, a second one, won;
+    2 % straight from the first stage), then three salespeople game their numbers:
+
+    - the closer: 3 deals won in the month's last 2 days and reopened on the 2nd of the next
+      month, 2 deals of 80 000 created and won the same day, every win straight from the first
+      stage;
+    - the activity stuffer: 12 activities marked done at 23:00 within 3 minutes, 6 due 3 days
+      before they were created, 6 wins stripped of their activities;
+    - the customer padder: 6 new customers with a phone only, 3 with an existing customer's email.
+
+    Returns {login: [planted signals]} (also stored in the ``GAMED_PARAM`` parameter)."""
+    cr = env.cr
+    end = datetime.combine(window[1], datetime.min.time())
+    month = datetime.combine(window[1].replace(day=1) - timedelta(days=1), datetime.min.time()).replace(day=1)
+    stages = env["crm.stage"].search([("is_won", "=", False)], order="sequence, id").ids
+    won_stage = env["crm.stage"].search([("is_won", "=", True)], limit=1).id
+    closer, stuffer, padder = salespeople[-3:]
+
+    def won_leads(user):
+        cr.execute(
+            "SELECT id, create_date, date_closed FROM crm_lead WHERE won_status = 'won' AND user_id = %s"
+            " AND date_closed >= %s AND date_closed < %s ORDER BY id",
+            [user.id, month, end],
+        )
+        return cr.fetchall()
+
+    moves = []
+    for user in salespeople:
+        for lead, created, closed in won_leads(user):
+            if user == closer or rng.random() < 0.02:
+                moves.append((lead, closed, stages[0], won_stage))
+            else:
+                moves += [
+                    (lead, created + (closed - created) / 2, stages[0], stages[1]),
+                    (lead, closed, stages[1], won_stage),
+                ]
+    wins = won_leads(closer)
+    for lead, _created, _closed in wins[:3]:
+        won_at = end - timedelta(hours=rng.randint(1, 47))
+        reopened = end + timedelta(days=1, hours=rng.randint(9, 17))
+        cr.execute(
+            "UPDATE crm_lead SET stage_id = %s, probability = 50, automated_probability = 50,"
+            " won_status = 'pending', date_closed = NULL, day_close = NULL,"
+            " date_last_stage_update = %s WHERE id = %s",
+            [stages[1], reopened, lead],
+        )
+        moves = [move for move in moves if move[0] != lead]
+        moves += [(lead, won_at, stages[0], won_stage), (lead, reopened, won_stage, stages[1])]
+    for lead, _created, closed in wins[3:5]:
+        day = datetime.combine(closed.date(), datetime.min.time())
+        cr.execute(
+            "UPDATE crm_lead SET create_date = %s, date_closed = %s, expected_revenue = 80000,"
+            " prorated_revenue = 80000, day_close = 0 WHERE id = %s",
+            [day + timedelta(hours=9), day + timedelta(hours=16), lead],
+        )
+    track_stages(env, moves)
+
+    cr.execute(
+        "SELECT a.id FROM mail_activity a WHERE a.user_id = %s AND NOT a.active AND a.date_done >= %s"
+        " AND a.date_done < %s ORDER BY a.id",
+        [stuffer.id, month.date(), end.date()],
+    )
+    activities = [row[0] for row in cr.fetchall()]
+    burst_at = month + timedelta(days=14, hours=23)
+    for k, activity in enumerate(activities[:12]):
+        done = burst_at + timedelta(seconds=15 * k)
+        cr.execute(
+            "UPDATE mail_activity SET write_date = %s, date_done = %s, date_deadline = %s WHERE id = %s",
+            [done, done.date(), done.date(), activity],
+        )
+    cr.execute(
+        "UPDATE mail_activity SET date_deadline = create_date::date - 3 WHERE id = ANY(%s)",
+        [activities[12:18]],
+    )
+    stripped = won_leads(stuffer)
+    cr.execute(
+        "UPDATE mail_activity SET res_id = %s WHERE res_model = 'crm.lead' AND res_id = ANY(%s)",
+        [stripped[-1][0], [lead for lead, _created, _closed in stripped[:6]]],
+    )
+
+    cr.execute(
+        "SELECT id FROM res_partner WHERE user_id = %s AND parent_id IS NULL ORDER BY id DESC LIMIT 9",
+        [padder.id],
+    )
+    padded = [row[0] for row in cr.fetchall()]
+    cr.execute(
+        "SELECT email FROM res_partner WHERE email IS NOT NULL AND user_id <> %s ORDER BY id LIMIT 3",
+        [padder.id],
+    )
+    taken = [row[0] for row in cr.fetchall()]
+    for k, partner in enumerate(padded):
+        created = month + timedelta(days=k + 2, hours=10)
+        email = taken[k - 6] if k >= 6 else None
+        cr.execute(
+            "UPDATE res_partner SET create_date = %s, email = %s, email_normalized = %s,"
+            " city = CASE WHEN %s IS NULL THEN NULL ELSE city END WHERE id = %s",
+            [created, email, email, email, partner],
+        )
+    gamed = {
+        closer.login: ["pull_forward", "quick_win", "stage_jump"],
+        stuffer.login: ["activity_burst", "activity_after_hours", "activity_backdated", "empty_win"],
+        padder.login: ["thin_customer", "duplicate_customer"],
+    }
+    env["ir.config_parameter"].set_param(GAMED_PARAM, json.dumps(gamed))
+    env.invalidate_all()
+    return gamed
 
 
 # ----------------------------------------------------------------------------------------------
@@ -596,6 +758,8 @@ def main(argv=None):
         env.cr.commit()
         checked = verify(env, salespeople, stats, window)
         say(f"verified: ORM reads match, stored computed fields recomputed identically ({checked})")
+        gamed = plant_signals(env, rng, salespeople, window)
+        say(f"last month's stage history; gamed salespeople: {gamed}")
     subprocess.run(["vacuumdb", "--analyze", "--quiet", args.db], check=True)
     say("done")
 

@@ -13,5 +13,7 @@ say "dataset: ${BENCH_USERS:-50} salespeople, ${BENCH_LEADS:-100000} leads into 
 "$PY" bench/make_dataset.py --db "$DB" --users "${BENCH_USERS:-50}" --leads "${BENCH_LEADS:-100000}"
 say "appraisal computation vs gamification vs raw SQL"
 "$PY" bench/bench_compute.py --db "$DB"
+say "integrity signals: their cost next to the month's recompute, honest and gamed salespeople"
+"$PY" bench/bench_signals.py --db "$DB"
 say "payroll sync, ${BENCH_APPRAISALS:-500} approved appraisals, both transports"
 "$PY" bench/bench_sync.py --db "${DB}_sync" --appraisals "${BENCH_APPRAISALS:-500}"

@@ -11,6 +11,7 @@
         "security/crm_performance_groups.xml",
         "security/ir.model.access.csv",
         "security/crm_performance_security.xml",
+        "security/crm_appraisal_signal_security.xml",
         "data/crm_kpi_definition_data.xml",
         "data/crm_appraisal_plan_data.xml",
         "data/mail_activity_type_data.xml",
@@ -32,6 +33,7 @@
         "wizards/crm_appraisal_bulk_wizard_views.xml",
         "report/crm_appraisal_report.xml",
         "views/crm_performance_menus.xml",
+        "views/crm_appraisal_signal_views.xml",
     ],
     "demo": [
         "demo/crm_performance_demo.xml",

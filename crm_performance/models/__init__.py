@@ -9,6 +9,7 @@ from . import crm_kpi_target
 from . import crm_appraisal
 from . import crm_appraisal_line
 from . import crm_appraisal_line_display
+from . import crm_appraisal_signal
 from . import crm_appraisal_stat_mixin
 from . import crm_team_member
 from . import crm_team

@@ -663,6 +663,7 @@ class CrmAppraisal(models.Model):
                 for _line_id, plan_line_id, sequence, values in lines
             ],
         )
+        appraisals._compute_signals(period)
         return appraisals
 
     def _compute_scores(self):
@@ -740,6 +741,7 @@ class CrmAppraisal(models.Model):
                 for appraisal, (_lines, totals) in zip(self, scores, strict=True)
             ],
         )
+        self._compute_signals(period)
 
     @api.model
     def _score_month(self, period, entries, cache):

@@ -1,10 +1,10 @@
 import math
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import scoring
+from ..tools import drilldown, scoring
 from ..tools.trusted import trusted
 from .crm_appraisal import INPUT_FIELDS, WORKFLOW
 
@@ -178,35 +178,10 @@ class CrmAppraisalLine(models.Model):
         domain = list(
             kpi._span_domain(period.date_from, period.date_to, period.company_id, appraisal.user_id.ids)
         )
-        records = self.env[kpi.model_name]
-        counted = records.sudo().search_count(domain)
-        try:
-            visible = records.search_count(domain)
-        except AccessError:
-            visible = 0
         title = _(
             "%(kpi)s – %(employee)s – %(period)s",
             kpi=self.name,
             employee=appraisal.employee_id.name,
             period=period.name,
         )
-        if visible < counted:
-            hidden = _(
-                "%(counted)s records counted, %(visible)s visible to you: your access rights hide the "
-                "others.",
-                counted=counted,
-                visible=visible,
-            )
-            if not visible:
-                raise UserError(hidden)
-            title = f"{title} ({hidden})"
-        return {
-            "type": "ir.actions.act_window",
-            "name": title,
-            "res_model": kpi.model_name,
-            "view_mode": "list,form",
-            "views": [(False, "list"), (False, "form")],
-            "domain": domain,
-            "context": {"create": False},
-            "target": "current",
-        }
+        return drilldown.records_action(self.env, kpi.model_name, domain, title)

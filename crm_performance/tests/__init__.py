@@ -18,6 +18,7 @@ from . import (
     test_queue,
     test_report,
     test_reporting,
+    test_signals,
     test_target_grid,
     test_tour,
     test_unmeasurable,

@@ -1,5 +1,6 @@
 from contextlib import contextmanager
 from datetime import date, datetime
+from unittest.mock import patch
 
 from odoo.tests import TransactionCase, new_test_user
 
@@ -150,6 +151,23 @@ class PerformanceCase(TransactionCase):
         with self.assertRaises(exception) as caught:
             yield
         self.assertRegex(str(caught.exception), pattern)
+
+    def _month_queries(self, period):
+        """Generate then recompute ``period``'s appraisals: ((queries to generate, queries to
+        recompute), the appraisals). As assertQueryCount: no random garbage collection of the
+        bus/mail tables meanwhile."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with patch("random.random", lambda: 1):
+            start = self.env.cr.sql_log_count
+            appraisals = self.env["crm.appraisal"]._generate(period)
+            self.env.flush_all()
+            generated = self.env.cr.sql_log_count - start
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            appraisals._compute_scores()
+            self.env.flush_all()
+        return (generated, self.env.cr.sql_log_count - start), appraisals
 
     @staticmethod
     def line_of(appraisal, kpi):

@@ -9,6 +9,7 @@ MANAGER_MENUS = (
     "crm_performance.crm_appraisal_menu_leaderboard",
     "crm_performance.crm_appraisal_menu_team_comparison",
     "crm_performance.crm_appraisal_menu_analysis",
+    "crm_performance.crm_appraisal_signal_menu",
 )
 
 
@@ -19,11 +20,11 @@ class TestReporting(AppraisalCase):
         return {xmlid for xmlid in xmlids if self.env.ref(xmlid).id in visible}
 
     def test_menu_order(self):
-        """My Performance first, then Appraisals, Reporting, Configuration."""
+        """My Performance first, then Appraisals, Integrity Signals, Reporting, Configuration."""
         root = self.env.ref("crm_performance.crm_performance_menu_root")
         self.assertEqual(
             root.child_id.sorted("sequence").mapped("name"),
-            ["My Performance", "Appraisals", "Reporting", "Configuration"],
+            ["My Performance", "Appraisals", "Integrity Signals", "Reporting", "Configuration"],
         )
         self.assertEqual(
             self.env.ref("crm_performance.crm_performance_menu_my")
