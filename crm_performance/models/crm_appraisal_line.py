@@ -175,10 +175,14 @@ class CrmAppraisalLine(models.Model):
             raise UserError(_("Open the monthly appraisals to see the records behind a quarter or a year."))
         # the KPI's source fields (ir.model.fields) are readable by administrators only
         kpi = self.kpi_id.sudo()._records_kpi()
-        domain = list(
-            kpi._span_domain(period.date_from, period.date_to, period.company_id, appraisal.user_id.ids)
-        )
-        records = self.env[kpi.model_name]
+        span = (period.date_from, period.date_to, period.company_id)
+        if kpi.measure_mode == "customers":  # the customers counted; their records from their form
+            model_name = "res.partner"
+            domain = [("id", "in", kpi._cohort_customer_ids(*span, appraisal.user_id.id))]
+        else:
+            model_name = kpi.model_name
+            domain = list(kpi._span_domain(*span, appraisal.user_id.ids))
+        records = self.env[model_name]
         counted = records.sudo().search_count(domain)
         try:
             visible = records.search_count(domain)
@@ -203,7 +207,7 @@ class CrmAppraisalLine(models.Model):
         return {
             "type": "ir.actions.act_window",
             "name": title,
-            "res_model": kpi.model_name,
+            "res_model": model_name,
             "view_mode": "list,form",
             "views": [(False, "list"), (False, "form")],
             "domain": domain,
