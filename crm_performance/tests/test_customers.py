@@ -127,8 +127,10 @@ class TestCustomerCohorts(PerformanceCase):
 
     def test_drill_down_opens_the_customers(self):
         plan = self._plan([(self.repurchase, 100, {"default_target": 50})])
-        appraisal = self.env["crm.appraisal"]._generate(self.march).filtered(
-            lambda a: a.employee_id == self.emp_alice and a.plan_id == plan
+        appraisal = (
+            self.env["crm.appraisal"]
+            ._generate(self.march)
+            .filtered(lambda a: a.employee_id == self.emp_alice and a.plan_id == plan)
         )
         line = self.line_of(appraisal, self.repurchase)
         self.assertEqual(line.actual, 50.0)
