@@ -54,6 +54,13 @@ class CrmAppraisalLine(models.Model):
     score = fields.Float(readonly=True, digits=(16, 2))
     weighted_score = fields.Float(readonly=True, digits=(16, 2))
     note = fields.Char(readonly=True)
+    fed = fields.Boolean(
+        string="Fed from Data",
+        readonly=True,
+        help="The occurrences of this deduction come from data (approved leave with the Time Off "
+        "bridge): the item counts as entered; a value entered by hand overrides them, and the note "
+        "says so.",
+    )
     manual_points = fields.Float(string="Points")
     occurrences = fields.Float(
         string="Occurrences Entered",
@@ -140,9 +147,11 @@ class CrmAppraisalLine(models.Model):
 
     def _rescore(self):
         """Apply the scoring rule to the stored inputs and update the appraisal totals."""
-        for line in self:
+        fed = self.filtered("fed")  # the feed and the override are weighed by the month's computation
+        fed.appraisal_id._compute_scores()
+        for line in self - fed:
             line.write(line._result_values(line.actual if line.has_data else None, line.target))
-        self.appraisal_id._compute_totals()
+        (self - fed).appraisal_id._compute_totals()
 
     def _result_values(self, actual, target):
         """Values of the line for a measured ``actual`` (None: no data) and ``target``."""
