@@ -147,3 +147,12 @@ class TestSaleKpis(PerformanceCase):
         order.action_cancel()
         alice._compute_scores()
         self.assertEqual(self.line_of(alice, self.sale_kpi["order_revenue"]).actual, 480.0)
+
+
+@tagged("post_install", "-at_install")
+class TestSalesPlan(PerformanceCase):
+    def test_sales_plan_is_daily_work_70_and_attendance_30(self):
+        plan = self.env.ref("crm_performance_sale.plan_sales_orders_invoices")
+        attendance = plan.line_ids.filtered(lambda line: line.kpi_id == self.kpi["attendance"])
+        self.assertEqual((plan.total_weight, attendance.weight), (100.0, 30.0))
+        self.assertEqual(plan.line_ids.filtered("is_completion_line").kpi_id.name, "Order revenue")
