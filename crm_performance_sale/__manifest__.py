@@ -14,4 +14,5 @@
     ],
     "installable": True,
     "auto_install": True,
+    "uninstall_hook": "uninstall_hook",
 }
