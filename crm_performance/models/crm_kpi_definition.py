@@ -197,18 +197,21 @@ class CrmKpiDefinition(models.Model):
         string="Numerator",
         domain=f"[('measure_mode', 'in', {SOURCE_MODES!r}), ('id', '!=', id)]",
         check_company=True,
+        ondelete="restrict",
     )
     denominator_id = fields.Many2one(
         "crm.kpi.definition",
         string="Denominator",
         domain=f"[('measure_mode', 'in', {SOURCE_MODES!r}), ('id', '!=', id)]",
         check_company=True,
+        ondelete="restrict",
     )
     growth_base_id = fields.Many2one(
         "crm.kpi.definition",
         string="Measure Compared",
         domain=f"[('measure_mode', 'in', {SOURCE_MODES!r}), ('id', '!=', id)]",
         check_company=True,
+        ondelete="restrict",
     )
     growth_compare = fields.Selection(
         [("previous", "Previous period"), ("last_year", "Same period last year")],
@@ -638,6 +641,11 @@ class CrmKpiDefinition(models.Model):
         customer field are measured by one grouped query of their own (``_cohort_scan``)."""
         if not (self and user_ids):
             return {kpi: {} for kpi in self}
+        removed = self.filtered(lambda kpi: not (kpi.user_field_id and kpi.date_field_id))
+        if removed:  # a field removed by a module uninstalled since: nothing can be attributed
+            reason = Unmeasured(_("its Salesperson Field or Date Field was removed"))
+            rest = (self - removed)._measure_scan(date_from, date_to, company, user_ids)
+            return {**dict.fromkeys(removed, reason), **rest}
         cohorts = self.filtered(lambda k: k.measure_mode == "customers")
         if cohorts:
             return {
