@@ -50,6 +50,12 @@ class CrmPerformanceDemo(models.AbstractModel):
         self._demo_invoices(env, rng, orders, today)
         plan = env.ref("crm_performance_sale.plan_sales_orders_invoices")
         plan.department_ids = env["hr.department"].search([("name", "=", "East Region")])
+        attendance = plan.line_ids.filtered(lambda line: line.scoring_rule == "deduction")
+        if "leave_type_ids" in attendance._fields:  # with Time Off: the leave the other plans count
+            salesperson = env.ref("crm_performance.plan_salesperson").line_ids
+            attendance.leave_type_ids = salesperson.filtered(
+                lambda line: line.scoring_rule == "deduction"
+            ).leave_type_ids
         periods = env["crm.appraisal.period"].search(
             [("company_id", "=", env.company.id), ("state", "=", "open"), ("date_from", ">=", first_month)]
         )
