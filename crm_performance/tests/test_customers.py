@@ -82,31 +82,22 @@ class TestCustomerCohorts(PerformanceCase):
     def measure(self, kpi):
         return kpi._measure(date(2025, 3, 1), date(2025, 3, 31), self.company, {self.alice.id, self.bob.id})
 
-    def test_cohorts_counted(self):
+    def test_cohorts_counted_and_summed(self):
+        # cohort: (Alice's customers, Bob's customers, Alice's revenue, Bob's revenue)
         expected = {
-            "active": (3.0, 1.0),
-            "new": (1.0, 1.0),
-            "previous": (2.0, 1.0),
-            "returning": (1.0, 0.0),
-            "lost": (1.0, 1.0),
+            "active": (3.0, 1.0, 12000.0, 4000.0),
+            "new": (1.0, 1.0, 6000.0, 4000.0),
+            "previous": (2.0, 1.0, 1200.0, 20.0),
+            "returning": (1.0, 0.0, 1000.0, 0.0),
+            "lost": (1.0, 1.0, 700.0, 20.0),
         }
-        for cohort, (alice, bob) in expected.items():
-            self.assertEqual(
-                self.measure(self.cohort[cohort, False]), {self.alice.id: alice, self.bob.id: bob}, cohort
+        for cohort, (alice, bob, alice_sum, bob_sum) in expected.items():
+            counted, summed = (
+                self.measure(self.cohort[cohort, False]),
+                self.measure(self.cohort[cohort, True]),
             )
-
-    def test_cohorts_summed(self):
-        expected = {
-            "active": (12000.0, 4000.0),
-            "new": (6000.0, 4000.0),
-            "previous": (1200.0, 20.0),
-            "returning": (1000.0, 0.0),
-            "lost": (700.0, 20.0),
-        }
-        for cohort, (alice, bob) in expected.items():
-            self.assertEqual(
-                self.measure(self.cohort[cohort, True]), {self.alice.id: alice, self.bob.id: bob}, cohort
-            )
+            self.assertEqual(counted, {self.alice.id: alice, self.bob.id: bob}, cohort)
+            self.assertEqual(summed, {self.alice.id: alice_sum, self.bob.id: bob_sum}, cohort)
 
     def test_repurchase_and_churn_rates(self):
         self.assertEqual(self.measure(self.repurchase), {self.alice.id: 50.0, self.bob.id: 0.0})
