@@ -12,7 +12,8 @@ class TestAccountKpis(PerformanceCase):
     ======  ==========================  =================================
     date    document                    paid (matched with a payment on)
     ======  ==========================  =================================
-    10 Mar  invoice 1 000               400 on 25 Mar, 300 on 10 Apr
+    10 Mar  invoice 1 000               400 on 25 Mar, 300 on 10 Apr (and the
+                                        credit note of 20 Mar, which is no money)
     15 Mar  invoice 9 999, draft        -
     20 Mar  credit note 100             -
      2 Apr  invoice 500                 500 on 20 Apr
@@ -42,7 +43,7 @@ class TestAccountKpis(PerformanceCase):
         cls.bank.inbound_payment_method_line_ids.payment_account_id = receipts
         cls.invoice = cls._move("out_invoice", date(2025, 3, 10), 1000)
         cls._move("out_invoice", date(2025, 3, 15), 9999, post=False)
-        cls._move("out_refund", date(2025, 3, 20), 100)
+        cls.refund = cls._move("out_refund", date(2025, 3, 20), 100)
         cls._pay(cls.invoice, 400, date(2025, 3, 25))
         cls._pay(cls.invoice, 300, date(2025, 4, 10))
         cls._pay(cls._move("out_invoice", date(2025, 4, 2), 500), 500, date(2025, 4, 20))
@@ -98,6 +99,14 @@ class TestAccountKpis(PerformanceCase):
         self.assertEqual(self.measure("collection_rate", self.march), 40.0)
         self.assertEqual(self.measure("paid_revenue", self.april), 800.0)
         self.assertEqual(self.measure("collection_rate", self.april), 160.0)
+
+    def test_a_credit_note_matched_with_the_invoice_is_not_money_received(self):
+        receivable = self.refund.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.invoice.js_assign_outstanding_line(receivable.id)
+        self.assertEqual(self.invoice.amount_residual, 200.0)
+        self.assertEqual(self.measure("paid_revenue", self.march), 400.0)
 
     def test_credit_note_after_an_approved_month_claws_back_the_next_one(self):
         """The clawback rule: March approved at 900 stays 900; a credit note dated in April
