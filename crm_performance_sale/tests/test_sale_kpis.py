@@ -1,5 +1,6 @@
 from datetime import date, datetime
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from odoo.addons.crm_performance.tests.common import PerformanceCase
@@ -130,6 +131,28 @@ class TestSaleKpis(PerformanceCase):
         self.assertEqual(self.measure("repurchase_rate"), (100.0, 50.0))
         self.assertEqual(self.measure("churn_rate"), (0.0, 50.0))
         self.assertEqual(self.measure("new_customer_revenue"), (100.0, 70.0))
+
+    def test_drill_down_with_the_users_own_rights(self):
+        plan = self._plan(
+            [
+                (self.sale_kpi["order_revenue"], 50, {"default_target": 1000}),
+                (self.sale_kpi["repurchase_rate"], 50, {"default_target": 50}),
+            ]
+        )
+        appraisals = self.env["crm.appraisal"]._generate(self.march).filtered(lambda a: a.plan_id == plan)
+        alice = appraisals.filtered(lambda a: a.employee_id == self.emp_alice)
+        revenue = self.line_of(alice, self.sale_kpi["order_revenue"]).with_user(self.alice)
+        action = revenue.action_open_records()
+        orders = self.env["sale.order"].with_user(self.alice).search(action["domain"])
+        self.assertEqual(sorted(orders.mapped("amount_untaxed")), [80.0, 100.0, 180.0])  # F, F, C
+        repurchase = self.line_of(alice, self.sale_kpi["repurchase_rate"]).with_user(self.alice)
+        action = repurchase.action_open_records()
+        self.assertEqual(
+            (action["res_model"], self.env["res.partner"].search(action["domain"])),
+            ("res.partner", self.customer[3]),
+        )
+        with self.assertRaises(AccessError):  # Bob may not open Alice's appraisal
+            revenue.with_user(self.bob).action_open_records()
 
     def test_a_cancelled_order_moves_nothing_and_a_confirmed_one_marks_the_month(self):
         plan = self._plan([(self.sale_kpi["order_revenue"], 100, {"default_target": 1000})])
