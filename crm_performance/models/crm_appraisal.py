@@ -781,6 +781,7 @@ class CrmAppraisal(models.Model):
             self.env["crm.kpi.definition"].browse(kpi_id)._notify_unmeasured(note)
         targets = self.env["crm.kpi.target"].sudo()._lookup(period, kpis, employees)
         fed = self._fed_occurrences(period, employees, plan_lines)
+        prorated = self._target_factors(period, employees, plan_lines)
         rules = {
             line.id: (
                 line.kpi_id.id,
@@ -806,9 +807,10 @@ class CrmAppraisal(models.Model):
             for index, (line_id, plan_line_id, manual_points, occurrences, entered) in enumerate(lines):
                 kpi_id, sequence, default_target, is_completion, scorer = rules[plan_line_id]
                 feed = fed.get((employee.id, plan_line_id))
+                factor, prorated_note = prorated.get((employee.id, plan_line_id), (1.0, False))
                 values = scorer(
                     measured.get(kpi_id, {}).get(uid),
-                    targets.get((kpi_id, employee.id), default_target),
+                    targets.get((kpi_id, employee.id), default_target) * factor,
                     manual_points,
                     # fed from data, unless the manager entered a value
                     feed[0] if feed and not entered else occurrences,
@@ -817,6 +819,8 @@ class CrmAppraisal(models.Model):
                 values["fed"] = bool(feed)
                 if feed:
                     values["note"] = self._fed_note(values["note"], feed, entered)
+                if prorated_note:
+                    values["note"] = "; ".join(filter(None, [prorated_note, values["note"]]))
                 if kpi_id in unmeasured:
                     values["note"] = unmeasured[kpi_id]
                 scored.append((line_id, plan_line_id, sequence, values))
@@ -841,6 +845,13 @@ class CrmAppraisal(models.Model):
         of the deduction lines fed from data in ``period`` (e.g. the days of approved leave of
         the types a line names, with ``source`` "approved leave"). A fed line counts as entered;
         a value the manager enters overrides the feed, and the line says so."""
+        return {}
+
+    @api.model
+    def _target_factors(self, period, employees, plan_lines):
+        """Hook for the bridge modules: ``{(employee id, plan line id): (factor, note)}``, the
+        share of the target an employee is measured against in ``period`` (e.g. the working
+        days not on leave) and what the line says about it; 1 for everyone else."""
         return {}
 
     @api.model

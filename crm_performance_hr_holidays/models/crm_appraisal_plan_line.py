@@ -14,6 +14,26 @@ class CrmAppraisalPlanLine(models.Model):
         "of the total.",
     )
 
+    prorate_by_leave = fields.Boolean(
+        string="Prorate Target by Leave",
+        help="Fairness option: the target is reduced in proportion to the employee's approved leave "
+        "(of any type) in the period: target × (working days − days on leave) ÷ working days, on the "
+        "employee's working calendar. For counts and sums where higher is better.",
+    )
+
+    @api.constrains("prorate_by_leave", "kpi_id")
+    def _check_prorate_by_leave(self):
+        for line in self.filtered("prorate_by_leave"):
+            if line.kpi_id.measure_mode not in ("count", "sum") or line.kpi_id.direction != "higher":
+                raise ValidationError(
+                    _(
+                        "Plan “%(plan)s”, KPI “%(kpi)s”: only the target of a count or a sum where higher "
+                        "is better can be prorated by leave.",
+                        plan=line.plan_id.name,
+                        kpi=line.kpi_id.name,
+                    )
+                )
+
     @api.constrains("leave_type_ids", "scoring_rule")
     def _check_leave_types(self):
         for line in self:

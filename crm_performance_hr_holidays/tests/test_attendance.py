@@ -91,6 +91,30 @@ class TestAttendanceFromLeave(PerformanceCase):
         self.env["crm.appraisal"]._cron_recompute_live()
         self.assertEqual(self.line_of(self.alice_march, self.attendance).score, 84.0)
 
+    def test_target_prorated_by_leave_when_asked(self):
+        """March 2025 has 21 working days; Alice was away 3.5 (2 + 0.5 unpaid, 1 paid): her target
+        of 50 000 becomes 50 000 x 17.5 / 21 = 41 666.67, and 40 000 won is 96 %. Bob: 50 000."""
+        revenue = self.kpi["won_revenue"]
+        plan = self._plan(
+            [
+                (revenue, 70, {"default_target": 50000, "prorate_by_leave": True}),
+                (self.attendance, 30, {"leave_type_ids": [(6, 0, self.unpaid.ids)]}),
+            ]
+        )
+        appraisals = self.env["crm.appraisal"]._generate(self.march).filtered(lambda a: a.plan_id == plan)
+        alice = self.line_of(appraisals.filtered(lambda a: a.employee_id == self.emp_alice), revenue)
+        self.assertAlmostEqual(alice.target, 50000 * 17.5 / 21, places=2)
+        self.assertEqual((alice.actual, alice.achievement), (40000.0, 96.0))
+        self.assertEqual(alice.note, "target prorated: 3.5 of 21 working days on leave")
+        bob = self.line_of(appraisals.filtered(lambda a: a.employee_id == self.emp_bob), revenue)
+        self.assertEqual((bob.target, bob.note), (50000.0, False))
+        # off by default
+        self.assertEqual(self.line_of(self.alice_march, self.attendance).plan_line_id.prorate_by_leave, False)
+
+    def test_only_counts_and_sums_are_prorated(self):
+        with self.assertRefused(ValidationError, "can be prorated by leave"):
+            self._plan([(self.kpi["days_to_close"], 100, {"prorate_by_leave": True})])
+
     def test_only_deduction_lines_count_leave(self):
         with self.assertRefused(ValidationError, "only a deduction line can count leave types"):
             self._plan([(self.kpi["won_revenue"], 100, {"leave_type_ids": [(6, 0, self.unpaid.ids)]})])
