@@ -13,6 +13,8 @@ PORT="${DEMO_PORT:-8069}"
 CONF="$STATE_DIR/demo.conf"
 LOG="$STATE_DIR/demo.log"
 OUT="$ROOT/demo-output"
+# the apps whose data the bridge modules measure (the bridges install themselves with them)
+APPS="sale_management,hr_holidays"
 write_conf "$CONF" "$DB" "$PORT"
 mkdir -p "$OUT"
 
@@ -21,12 +23,12 @@ if [[ "${DEMO_RESET:-0}" == 1 ]]; then
     dropdb --if-exists "$DB"
 fi
 if ! psql -lqt | cut -d'|' -f1 | grep -qw "$DB"; then
-    say "creating $DB with crm_performance and its demo organisation (a few minutes)"
-    odoo_bin -c "$CONF" -d "$DB" -i crm_performance --with-demo --stop-after-init --no-http \
+    say "creating $DB with crm_performance, Sales, Invoicing, Time Off, the bridge modules and the demo organisation (a few minutes)"
+    odoo_bin -c "$CONF" -d "$DB" -i "crm_performance,$APPS" --with-demo --stop-after-init --no-http \
         --logfile="$LOG"
 else
     say "updating crm_performance in $DB"
-    odoo_bin -c "$CONF" -d "$DB" -u crm_performance --stop-after-init --no-http --logfile="$LOG"
+    odoo_bin -c "$CONF" -d "$DB" -u crm_performance -i "$APPS" --stop-after-init --no-http --logfile="$LOG"
 fi
 
 say "recomputing open appraisals"

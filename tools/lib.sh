@@ -26,4 +26,13 @@ max_cron_threads = ${MAX_CRON_THREADS:-1}
 CONF
 }
 
+# the addons of this repository: crm_performance and its bridge modules (comma-separated)
+addons() {
+    local dir names=()
+    for dir in "$ROOT"/*/__manifest__.py; do
+        names+=("$(basename "$(dirname "$dir")")")
+    done
+    (IFS=,; echo "${names[*]}")
+}
+
 odoo_bin() { "$PY" "$ODOO_SRC/odoo-bin" "$@"; }

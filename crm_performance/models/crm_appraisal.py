@@ -45,7 +45,17 @@ COMPUTE = "crm_performance_compute"
 # who the employee was at generation time (computed from the employee, then kept)
 ORGANISATION = ("department_id", "job_id", "manager_id", "team_id")
 # what the computation stores on an appraisal line
-LINE_RESULTS = ("weight", "target", "actual", "has_data", "achievement", "score", "weighted_score", "note")
+LINE_RESULTS = (
+    "weight",
+    "target",
+    "actual",
+    "has_data",
+    "achievement",
+    "score",
+    "weighted_score",
+    "note",
+    "fed",
+)
 # results of the computation, and HR's correction of the score: written by the computation and
 # the correction only (``_correct_score``, tracked in the chatter)
 RESULT_FIELDS = {
@@ -439,7 +449,7 @@ class CrmAppraisal(models.Model):
         """Every manual and deduction item is entered before an appraisal goes to review: a score
         made of items nobody entered is not one a company can pay on."""
         missing = self.line_ids.filtered(
-            lambda line: line.scoring_rule in ("manual", "deduction") and not line.entered
+            lambda line: line.scoring_rule in ("manual", "deduction") and not (line.entered or line.fed)
         )
         if missing:
             raise UserError(
@@ -778,6 +788,8 @@ class CrmAppraisal(models.Model):
         for kpi_id, note in unmeasured.items():
             self.env["crm.kpi.definition"].browse(kpi_id)._notify_unmeasured(note)
         targets = self.env["crm.kpi.target"].sudo()._lookup(period, kpis, employees)
+        fed = self._fed_occurrences(period, employees, plan_lines)
+        prorated = self._target_factors(period, employees, plan_lines)
         rules = {
             line.id: (
                 line.kpi_id.id,
@@ -800,13 +812,23 @@ class CrmAppraisal(models.Model):
                 if plan_line_id in missing
             ]
             scored, ranked = [], []
-            for index, (line_id, plan_line_id, *entry) in enumerate(lines):
+            for index, (line_id, plan_line_id, manual_points, occurrences, entered) in enumerate(lines):
                 kpi_id, sequence, default_target, is_completion, scorer = rules[plan_line_id]
+                feed = fed.get((employee.id, plan_line_id))
+                factor, prorated_note = prorated.get((employee.id, plan_line_id), (1.0, False))
                 values = scorer(
                     measured.get(kpi_id, {}).get(uid),
-                    targets.get((kpi_id, employee.id), default_target),
-                    *entry,
+                    targets.get((kpi_id, employee.id), default_target) * factor,
+                    manual_points,
+                    # fed from data, unless the manager entered a value
+                    feed[0] if feed and not entered else occurrences,
+                    entered or bool(feed),
                 )
+                values["fed"] = bool(feed)
+                if feed:
+                    values["note"] = self._fed_note(values["note"], feed, entered)
+                if prorated_note:
+                    values["note"] = "; ".join(filter(None, [prorated_note, values["note"]]))
                 if kpi_id in unmeasured:
                     values["note"] = unmeasured[kpi_id]
                 scored.append((line_id, plan_line_id, sequence, values))
@@ -824,6 +846,32 @@ class CrmAppraisal(models.Model):
             )
             scores.append((scored, totals))
         return scores
+
+    @api.model
+    def _fed_occurrences(self, period, employees, plan_lines):
+        """Hook for the bridge modules: ``{(employee id, plan line id): (occurrences, source)}``
+        of the deduction lines fed from data in ``period`` (e.g. the days of approved leave of
+        the types a line names, with ``source`` "approved leave"). A fed line counts as entered;
+        a value the manager enters overrides the feed, and the line says so."""
+        return {}
+
+    @api.model
+    def _target_factors(self, period, employees, plan_lines):
+        """Hook for the bridge modules: ``{(employee id, plan line id): (factor, note)}``, the
+        share of the target an employee is measured against in ``period`` (e.g. the working
+        days not on leave) and what the line says about it; 1 for everyone else."""
+        return {}
+
+    @api.model
+    def _fed_note(self, note, feed, entered_by_hand):
+        """What a deduction line fed from data says: where its occurrences come from, or that the
+        manager's value overrides them (then the line's own note)."""
+        occurrences, source = feed
+        if entered_by_hand:
+            said = _("entered by hand over %(fed)s from %(source)s", fed=f"{occurrences:g}", source=source)
+        else:
+            said = _("%(fed)s from %(source)s", fed=f"{occurrences:g}", source=source)
+        return "; ".join(filter(None, [said, note]))
 
     def _compute_totals(self):
         now = fields.Datetime.now()

@@ -54,6 +54,13 @@ class CrmAppraisalLine(models.Model):
     score = fields.Float(readonly=True, digits=(16, 2))
     weighted_score = fields.Float(readonly=True, digits=(16, 2))
     note = fields.Char(readonly=True)
+    fed = fields.Boolean(
+        string="Fed from Data",
+        readonly=True,
+        help="The occurrences of this deduction come from data (approved leave with the Time Off "
+        "bridge): the item counts as entered; a value entered by hand overrides them, and the note "
+        "says so.",
+    )
     manual_points = fields.Float(string="Points")
     occurrences = fields.Float(
         string="Occurrences Entered",
@@ -140,9 +147,11 @@ class CrmAppraisalLine(models.Model):
 
     def _rescore(self):
         """Apply the scoring rule to the stored inputs and update the appraisal totals."""
-        for line in self:
+        fed = self.filtered("fed")  # the feed and the override are weighed by the month's computation
+        fed.appraisal_id._compute_scores()
+        for line in self - fed:
             line.write(line._result_values(line.actual if line.has_data else None, line.target))
-        self.appraisal_id._compute_totals()
+        (self - fed).appraisal_id._compute_totals()
 
     def _result_values(self, actual, target):
         """Values of the line for a measured ``actual`` (None: no data) and ``target``."""
@@ -175,13 +184,17 @@ class CrmAppraisalLine(models.Model):
             raise UserError(_("Open the monthly appraisals to see the records behind a quarter or a year."))
         # the KPI's source fields (ir.model.fields) are readable by administrators only
         kpi = self.kpi_id.sudo()._records_kpi()
-        domain = list(
-            kpi._span_domain(period.date_from, period.date_to, period.company_id, appraisal.user_id.ids)
-        )
+        span = (period.date_from, period.date_to, period.company_id)
+        if kpi.measure_mode == "customers":  # the customers counted; their records from their form
+            model_name = "res.partner"
+            domain = [("id", "in", kpi._cohort_customer_ids(*span, appraisal.user_id.id))]
+        else:
+            model_name = kpi.model_name
+            domain = list(kpi._span_domain(*span, appraisal.user_id.ids))
         title = _(
             "%(kpi)s – %(employee)s – %(period)s",
             kpi=self.name,
             employee=appraisal.employee_id.name,
             period=period.name,
         )
-        return drilldown.records_action(self.env, kpi.model_name, domain, title)
+        return drilldown.records_action(self.env, model_name, domain, title)

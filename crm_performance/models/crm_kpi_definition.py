@@ -1,5 +1,5 @@
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytz
 from dateutil.relativedelta import relativedelta
@@ -12,7 +12,9 @@ from odoo.tools.safe_eval import safe_eval
 
 from ..tools import currency
 
-SOURCE_MODES = ("count", "sum", "average")
+SOURCE_MODES = ("count", "sum", "average", "customers")
+# models a record can be attributed through: a salesperson (user) or an employee (and their user)
+ATTRIBUTION_MODELS = ("res.users", "hr.employee")
 NUMERIC_TTYPES = ("integer", "float", "monetary")
 DATE_TTYPES = ("date", "datetime")
 # what defines the records a definition measures: saving one of them re-checks the author's rights
@@ -26,6 +28,8 @@ SOURCE_FIELDS = {
     "average_of",
     "duration_start_field_id",
     "duration_end_field_id",
+    "customer_field_id",
+    "customer_cohort",
 }
 # choices of the date field pickers of a definition (a client-side domain on ir.model.fields)
 # the pickers of a definition offer the fields the user may read: no group, or one of theirs
@@ -71,6 +75,7 @@ class CrmKpiDefinition(models.Model):
             ("count", "Count of records"),
             ("sum", "Sum of a field"),
             ("average", "Average"),
+            ("customers", "Distinct customers"),
             ("ratio", "Ratio of two measures (%)"),
             ("growth", "Growth vs an earlier span (%)"),
             ("manual", "Manual points"),
@@ -128,9 +133,10 @@ class CrmKpiDefinition(models.Model):
         "ir.model.fields",
         string="Salesperson Field",
         ondelete="set null",
-        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'res.users'),"
-        f" ('store', '=', True), {READABLE}]",
-        help="The field that attributes a record to a salesperson.",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'),"
+        f" ('relation', 'in', {ATTRIBUTION_MODELS!r}), ('store', '=', True), {READABLE}]",
+        help="The field that attributes a record to a salesperson: a user (Salesperson) or an "
+        "employee (a leave's or an expense's Employee, counted for the employee's user).",
     )
     field_id = fields.Many2one(
         "ir.model.fields",
@@ -158,24 +164,54 @@ class CrmKpiDefinition(models.Model):
     )
     duration_unit = fields.Selection([("hours", "Hours"), ("days", "Days")], default="days")
 
+    # distinct customers
+    customer_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Customer Field",
+        ondelete="set null",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'res.partner'),"
+        f" ('store', '=', True), {READABLE}]",
+        help="The customer of a record (an order's Customer): customers are counted once each.",
+    )
+    customer_cohort = fields.Selection(
+        [
+            ("active", "Customers of the period"),
+            ("new", "New customers (first record ever)"),
+            ("previous", "Customers of the previous period"),
+            ("returning", "Customers of the previous period who came back"),
+            ("lost", "Customers of the previous period who did not come back"),
+        ],
+        string="Customers Counted",
+        default="active",
+        help="Which customers of the salesperson count. The previous period is the span of the same "
+        "length just before (the previous month for a month). New: no record of the customer under "
+        "the filter in the company before the period, whoever sold. With a Measured Field, its sum "
+        "over these customers' records of the period (of the previous period for the previous and "
+        "lost customers) is measured instead of their number. Repurchase (复购率) and retention "
+        "(老顾客保持率) = returning ÷ previous, churn (客户流失率) = lost ÷ previous, as ratios.",
+    )
+
     # composed measures
     numerator_id = fields.Many2one(
         "crm.kpi.definition",
         string="Numerator",
-        domain="[('measure_mode', 'in', ('count', 'sum', 'average')), ('id', '!=', id)]",
+        domain=f"[('measure_mode', 'in', {SOURCE_MODES!r}), ('id', '!=', id)]",
         check_company=True,
+        ondelete="restrict",
     )
     denominator_id = fields.Many2one(
         "crm.kpi.definition",
         string="Denominator",
-        domain="[('measure_mode', 'in', ('count', 'sum', 'average')), ('id', '!=', id)]",
+        domain=f"[('measure_mode', 'in', {SOURCE_MODES!r}), ('id', '!=', id)]",
         check_company=True,
+        ondelete="restrict",
     )
     growth_base_id = fields.Many2one(
         "crm.kpi.definition",
         string="Measure Compared",
-        domain="[('measure_mode', 'in', ('count', 'sum', 'average')), ('id', '!=', id)]",
+        domain=f"[('measure_mode', 'in', {SOURCE_MODES!r}), ('id', '!=', id)]",
         check_company=True,
+        ondelete="restrict",
     )
     growth_compare = fields.Selection(
         [("previous", "Previous period"), ("last_year", "Same period last year")],
@@ -234,16 +270,29 @@ class CrmKpiDefinition(models.Model):
                 )
             kpi._check_field(kpi.date_field_id, _("Date Field"), DATE_TTYPES)
             kpi._check_field(kpi.user_field_id, _("Salesperson Field"), ("many2one",))
-            if kpi.user_field_id.relation != "res.users":
+            if kpi.user_field_id.relation not in ATTRIBUTION_MODELS:
                 raise ValidationError(
                     _(
-                        "KPI “%(kpi)s”: the Salesperson Field must point to users, %(field)s does not.",
+                        "KPI “%(kpi)s”: the Salesperson Field must point to users or employees, "
+                        "%(field)s does not.",
                         kpi=kpi.name,
                         field=kpi.user_field_id.name,
                     )
                 )
             if kpi.measure_mode == "sum" or (kpi.measure_mode == "average" and kpi.average_of == "field"):
                 kpi._check_field(kpi.field_id, _("Measured Field"), NUMERIC_TTYPES)
+            if kpi.measure_mode == "customers":
+                kpi._check_field(kpi.customer_field_id, _("Customer Field"), ("many2one",))
+                if kpi.customer_field_id.relation != "res.partner":
+                    raise ValidationError(
+                        _(
+                            "KPI “%(kpi)s”: the Customer Field must point to contacts, %(field)s does not.",
+                            kpi=kpi.name,
+                            field=kpi.customer_field_id.name,
+                        )
+                    )
+                if kpi.field_id:
+                    kpi._check_field(kpi.field_id, _("Measured Field"), NUMERIC_TTYPES)
             if kpi.measure_mode == "average" and kpi.average_of == "duration":
                 kpi._check_field(kpi.duration_start_field_id, _("From Date"), DATE_TTYPES)
                 kpi._check_field(kpi.duration_end_field_id, _("To Date"), DATE_TTYPES)
@@ -270,7 +319,8 @@ class CrmKpiDefinition(models.Model):
             if kpi in parts or any(part.measure_mode not in SOURCE_MODES for part in parts):
                 raise ValidationError(
                     _(
-                        "KPI “%(kpi)s”: the measures it is built from must be counts, sums or averages.",
+                        "KPI “%(kpi)s”: the measures it is built from must be counts, sums, averages "
+                        "or customers.",
                         kpi=kpi.name,
                     )
                 )
@@ -329,7 +379,7 @@ class CrmKpiDefinition(models.Model):
                         model=kpi.model_id.name,
                     )
                 )
-            used = kpi.field_id | kpi.date_field_id | kpi.user_field_id
+            used = kpi.field_id | kpi.date_field_id | kpi.user_field_id | kpi.customer_field_id
             if kpi.measure_mode == "average" and kpi.average_of == "duration":
                 used |= kpi.duration_start_field_id | kpi.duration_end_field_id
             paths = [(model, field.name) for field in used]
@@ -376,7 +426,7 @@ class CrmKpiDefinition(models.Model):
         model = self.env[model_name]
         fnames = {"active", "company_id"}
         for kpi in kpis:
-            used = kpi.user_field_id | kpi.date_field_id | kpi.field_id
+            used = kpi.user_field_id | kpi.date_field_id | kpi.field_id | kpi.customer_field_id
             used |= kpi.duration_start_field_id | kpi.duration_end_field_id
             fnames.update(used.mapped("name"))
             try:
@@ -407,6 +457,9 @@ class CrmKpiDefinition(models.Model):
         placements = defaultdict(set)
         for kpi in kpis:
             placements[kpi.user_field_id.name, kpi.date_field_id.name].add(0)
+            if kpi.measure_mode == "customers" and kpi.customer_cohort != "active":
+                # the previous-period cohorts of the next month, the new customers of later months
+                placements[kpi.user_field_id.name, kpi.date_field_id.name].add(1)
         for growth in growths:
             base = growth.growth_base_id
             placements[base.user_field_id.name, base.date_field_id.name].add(
@@ -436,7 +489,13 @@ class CrmKpiDefinition(models.Model):
         if not self.model_id:
             return
         fields_model = self.env["ir.model.fields"]
-        self.user_field_id = fields_model._get(self.model_id.model, "user_id")
+        user_field = fields_model._get(self.model_id.model, "user_id")
+        self.user_field_id = user_field if user_field.relation == "res.users" else False
+        if not self.user_field_id:
+            employee_field = fields_model._get(self.model_id.model, "employee_id")
+            self.user_field_id = employee_field if employee_field.relation == "hr.employee" else False
+        partner_field = fields_model._get(self.model_id.model, "partner_id")
+        self.customer_field_id = partner_field if partner_field.relation == "res.partner" else False
         self.date_field_id = fields_model._get(self.model_id.model, "create_date")
         self.field_id = self.duration_start_field_id = self.duration_end_field_id = False
         self.domain = "[]"
@@ -468,22 +527,44 @@ class CrmKpiDefinition(models.Model):
         A record of a model with a company counts in the appraisals of its company; records
         shared between companies (no company) count in each."""
         self.ensure_one()
+        domain = self._get_domain() & self._date_domain(date_from, date_to, company)
+        company_fname = _company_field(self.env[self.model_name])
+        if company_fname:
+            domain &= Domain(company_fname, "in", [company.id, False])
+        if self.measure_mode == "customers":
+            domain &= Domain(self.customer_field_id.name, "!=", False)
+        return domain
+
+    def _date_domain(self, date_from, date_to, company):
+        """Records whose date falls in [date_from, date_to] (datetimes in the company's time zone)."""
+        self.ensure_one()
         date_fname = self.date_field_id.name
         if self.date_field_id.ttype == "datetime":
             start, stop = map(fields.Datetime.to_string, _utc_bounds(date_from, date_to, _tz(company)))
         else:
             start, stop = map(fields.Date.to_string, (date_from, date_to + timedelta(days=1)))
-        domain = self._get_domain() & Domain(date_fname, ">=", start) & Domain(date_fname, "<", stop)
-        company_fname = _company_field(self.env[self.model_name])
-        if company_fname:
-            domain &= Domain(company_fname, "in", [company.id, False])
-        return domain
+        return Domain(date_fname, ">=", start) & Domain(date_fname, "<", stop)
+
+    def _user_domain(self, user_ids):
+        """Records attributed to ``user_ids``: through a user field, or an employee field's user."""
+        self.ensure_one()
+        fname = self.user_field_id.name
+        if self.user_field_id.relation == "hr.employee":
+            fname = f"{fname}.user_id"
+        return Domain(fname, "in", list(user_ids))
+
+    def _user_sql(self, model, query):
+        """The user a record is attributed to, as SQL (an employee field is joined to its user)."""
+        self.ensure_one()
+        fname = self.user_field_id.name
+        if self.user_field_id.relation != "hr.employee":
+            return model._field_to_sql(model._table, fname, query)
+        alias = query.left_join(model._table, fname, "hr_employee", "id", fname)
+        return SQL.identifier(alias, "user_id")
 
     def _span_domain(self, date_from, date_to, company, user_ids):
         """Filter + date span + company + salespeople, in the source model's terms."""
-        return self._period_domain(date_from, date_to, company) & Domain(
-            self.user_field_id.name, "in", list(user_ids)
-        )
+        return self._period_domain(date_from, date_to, company) & self._user_domain(user_ids)
 
     def _measure(self, date_from, date_to, company, user_ids, cache=None):
         """Return ``{user_id: value}`` of this KPI over [date_from, date_to] in ``company`` for
@@ -535,8 +616,8 @@ class CrmKpiDefinition(models.Model):
             for part, span in kpi._source_parts(date_from, date_to):
                 # a source model uninstalled since is measured by _measure: no data
                 if part.model_name in self.env and _cache_key(part, *span, company, user_ids) not in cache:
-                    groups[part.model_name, part.user_field_id, span] |= part
-        for (_model, _user_field, span), kpis in groups.items():
+                    groups[part.model_name, part.user_field_id, part.customer_field_id, span] |= part
+        for (_model, _user_field, _customer_field, span), kpis in groups.items():
             for kpi, values in kpis._measure_scan(*span, company, user_ids).items():
                 cache[_cache_key(kpi, *span, company, user_ids)] = values
 
@@ -556,11 +637,23 @@ class CrmKpiDefinition(models.Model):
         """``{kpi: {user_id: value}}`` of count/sum/average KPIs sharing a source model and a
         salesperson field: one grouped query, each KPI an aggregate filtered by its own domain.
         A KPI whose domain needs a join gets a query of its own. A KPI that cannot be measured
-        gets ``Unmeasured`` and leaves the others measured."""
-        if not user_ids:
+        gets ``Unmeasured`` and leaves the others measured. Distinct-customer KPIs sharing a
+        customer field are measured by one grouped query of their own (``_cohort_scan``)."""
+        if not (self and user_ids):
             return {kpi: {} for kpi in self}
+        removed = self.filtered(lambda kpi: not (kpi.user_field_id and kpi.date_field_id))
+        if removed:  # a field removed by a module uninstalled since: nothing can be attributed
+            reason = Unmeasured(_("its Salesperson Field or Date Field was removed"))
+            rest = (self - removed)._measure_scan(date_from, date_to, company, user_ids)
+            return {**dict.fromkeys(removed, reason), **rest}
+        cohorts = self.filtered(lambda k: k.measure_mode == "customers")
+        if cohorts:
+            return {
+                **(self - cohorts)._measure_scan(date_from, date_to, company, user_ids),
+                **cohorts._cohort_scan(date_from, date_to, company, user_ids),
+            }
         model = self.env[self[:1].model_name].sudo()
-        users = Domain(self[:1].user_field_id.name, "in", list(user_ids))
+        users = self[:1]._user_domain(user_ids)
         measured, scans, conditions = {}, [], {}
         for kpi in self:
             try:
@@ -589,7 +682,7 @@ class CrmKpiDefinition(models.Model):
         kpis = list(kpi_conditions)
         try:
             with self.env.cr.savepoint(flush=False):
-                user_sql = model._field_to_sql(model._table, kpis[0].user_field_id.name, query)
+                user_sql = kpis[0]._user_sql(model, query)
                 aggregates = [
                     kpi._aggregate_sql(model, query, kpi_conditions[kpi], span, company) for kpi in kpis
                 ]
@@ -626,16 +719,124 @@ class CrmKpiDefinition(models.Model):
         if self.measure_mode == "count":
             return SQL("COUNT(*) FILTER (WHERE %s)", condition)
         function = SQL("SUM") if self.measure_mode == "sum" else SQL("AVG")
+        return SQL("%s(%s) FILTER (WHERE %s)", function, self._value_sql(model, query, company), condition)
+
+    def _value_sql(self, model, query, company):
+        """The measured field of a record as SQL, in the company's currency."""
+        self.ensure_one()
         field_sql = model._field_to_sql(model._table, self.field_id.name, query)
         currency_fname = _record_currency_field(model, self.field_id.name)
-        if currency_fname:
-            date_sql = model._field_to_sql(model._table, self.date_field_id.name, query)
-            if self.date_field_id.ttype == "datetime":
-                date_sql = SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)", date_sql, _tz(company))
-            currency_sql = model._field_to_sql(model._table, currency_fname, query)
-            rate = currency.conversion_sql(currency_sql, SQL("%s::date", date_sql), company)
-            field_sql = SQL("%s * %s", field_sql, rate)
-        return SQL("%s(%s) FILTER (WHERE %s)", function, field_sql, condition)
+        if not currency_fname:
+            return field_sql
+        date_sql = model._field_to_sql(model._table, self.date_field_id.name, query)
+        if self.date_field_id.ttype == "datetime":
+            date_sql = SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)", date_sql, _tz(company))
+        currency_sql = model._field_to_sql(model._table, currency_fname, query)
+        rate = currency.conversion_sql(currency_sql, SQL("%s::date", date_sql), company)
+        return SQL("%s * %s", field_sql, rate)
+
+    def _cohort_scan(self, date_from, date_to, company, user_ids):
+        """``{kpi: {user_id: value}}`` of distinct-customer KPIs sharing a source model, a
+        salesperson field and a customer field: one grouped query over the salespeople's records
+        of the period and the previous one, per salesperson and customer, then per salesperson.
+        If the database refuses it, each KPI is measured alone (``Unmeasured`` when it fails)."""
+        kpis = list(self)
+        try:
+            with self.env.cr.savepoint(flush=False):
+                inner, cohorts = self._cohort_sql(date_from, date_to, company, user_ids)
+                values = SQL(", ").join(cohorts[kpi][1] for kpi in kpis)
+                rows = self.env.execute_query(
+                    SQL("SELECT cohort.u, %s FROM (%s) AS cohort GROUP BY cohort.u", values, inner)
+                )
+        except Exception as exc:  # one KPI the database refuses must not stop the month
+            if len(kpis) == 1:
+                return {kpis[0]: Unmeasured(_reason(exc))}
+            measured = {}
+            for kpi in kpis:
+                measured.update(kpi._cohort_scan(date_from, date_to, company, user_ids))
+            return measured
+        return {
+            kpi: kpi._measured_values({row[0]: row[index] for row in rows}, user_ids)
+            for index, kpi in enumerate(kpis, start=1)
+        }
+
+    def _cohort_sql(self, date_from, date_to, company, user_ids):
+        """``(inner, {kpi: (condition, value)})``: ``inner`` selects one row per salesperson ``u``
+        and customer ``c`` of these KPIs' records over the period and the previous one, with
+        whether the customer bought in each span under each KPI's filter (and the amounts);
+        ``condition`` tells whether a row's customer is in the KPI's cohort, ``value`` aggregates
+        the cohort per salesperson (its number, or the sum of the measured field)."""
+        first = self[:1]
+        model = self.env[first.model_name].sudo()
+        customer_fname = first.customer_field_id.name
+        prev_from, prev_to = first._compared_span(date_from, date_to, "previous")
+        query = model._search(
+            first._user_domain(user_ids) & Domain(customer_fname, "!=", False), active_test=False
+        )
+        user_sql = first._user_sql(model, query)
+        customer_sql = model._field_to_sql(model._table, customer_fname, query)
+        columns, scopes, cohorts = [], [], {}
+        for index, kpi in enumerate(self):
+            scope = _where(model, model._search(kpi._period_domain(prev_from, date_to, company)))
+            scopes.append(scope)
+            current = SQL(
+                "(%s AND %s)",
+                scope,
+                _where(model, model._search(kpi._date_domain(date_from, date_to, company))),
+            )
+            previous = SQL(
+                "(%s AND %s)",
+                scope,
+                _where(model, model._search(kpi._date_domain(prev_from, prev_to, company))),
+            )
+            columns += [
+                SQL("COALESCE(BOOL_OR(%s), FALSE) AS %s", current, SQL.identifier(f"cur_{index}")),
+                SQL("COALESCE(BOOL_OR(%s), FALSE) AS %s", previous, SQL.identifier(f"prev_{index}")),
+            ]
+            cur, prev = SQL.identifier("cohort", f"cur_{index}"), SQL.identifier("cohort", f"prev_{index}")
+            cohort = kpi.customer_cohort
+            if cohort == "new":
+                before = kpi._period_domain(date(1900, 1, 1), date_from - timedelta(days=1), company)
+                prior = model._search(before)
+                prior_customers = prior.subselect(model._field_to_sql(prior.table, customer_fname, prior))
+                condition = SQL("(%s AND cohort.c NOT IN %s)", cur, prior_customers)
+            else:
+                condition = {
+                    "active": cur,
+                    "previous": prev,
+                    "returning": SQL("(%s AND %s)", prev, cur),
+                    "lost": SQL("(%s AND NOT %s)", prev, cur),
+                }[cohort]
+            if kpi.field_id:
+                in_span = previous if cohort in ("previous", "lost") else current
+                amount = SQL.identifier(f"amount_{index}")
+                columns.append(
+                    SQL(
+                        "SUM(%s) FILTER (WHERE %s) AS %s",
+                        kpi._value_sql(model, query, company),
+                        in_span,
+                        amount,
+                    )
+                )
+                value = SQL(
+                    "SUM(%s) FILTER (WHERE %s)", SQL.identifier("cohort", f"amount_{index}"), condition
+                )
+            else:
+                value = SQL("COUNT(*) FILTER (WHERE %s)", condition)
+            cohorts[kpi] = (condition, value)
+        query.add_where(SQL("(%s)", SQL(" OR ").join(scopes)))
+        query.groupby = SQL("%s, %s", user_sql, customer_sql)
+        inner = query.select(SQL("%s AS u", user_sql), SQL("%s AS c", customer_sql), *columns)
+        return inner, cohorts
+
+    def _cohort_customer_ids(self, date_from, date_to, company, user_id):
+        """The customers of a distinct-customer KPI's cohort for one salesperson (drill-down)."""
+        self.ensure_one()
+        inner, cohorts = self._cohort_sql(date_from, date_to, company, {user_id})
+        rows = self.env.execute_query(
+            SQL("SELECT cohort.c FROM (%s) AS cohort WHERE %s", inner, cohorts[self][0])
+        )
+        return [row[0] for row in rows]
 
     def _measured_values(self, values, user_ids):
         """Counts and sums are 0 for users without records, averages have no entry."""
@@ -645,10 +846,11 @@ class CrmKpiDefinition(models.Model):
             values.update({uid: 0.0 for uid in user_ids if uid not in values})
         return {uid: float(value) for uid, value in values.items() if value is not None}
 
-    def _compared_span(self, date_from, date_to):
-        """The span a growth compares with: the previous span of the same length, or last year."""
+    def _compared_span(self, date_from, date_to, compare=None):
+        """The span a growth compares with (``compare`` overrides its setting): the previous span
+        of the same length, or last year."""
         self.ensure_one()
-        if self.growth_compare == "last_year":
+        if (compare or self.growth_compare) == "last_year":
             return date_from - relativedelta(years=1), date_to - relativedelta(years=1)
         next_day = date_to + timedelta(days=1)
         if date_from.day == 1 and next_day.day == 1:
@@ -675,6 +877,16 @@ class CrmKpiDefinition(models.Model):
 
 def _cache_key(kpi, date_from, date_to, company, user_ids):
     return (kpi.id, date_from, date_to, company.id, tuple(sorted(user_ids)))
+
+
+def _where(model, query):
+    """The condition of a search on ``model`` as SQL over its table's rows (a search that needs
+    a join is tested by id)."""
+    if query.is_empty():
+        return SQL("FALSE")
+    if query._joins:
+        return SQL("%s IN %s", SQL.identifier(model._table, "id"), query.subselect())
+    return query.where_clause if query._where_clauses else SQL("TRUE")
 
 
 def _first_unmeasured(*measures):

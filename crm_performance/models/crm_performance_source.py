@@ -50,6 +50,8 @@ class CrmPerformanceSource(models.AbstractModel):
         for user_fname, date_fname, shifts in placements:
             for record in records:
                 user, moment = record[user_fname], record[date_fname]
+                if user._name == "hr.employee":  # a KPI attributed through an employee
+                    user = user.user_id
                 if not (user and moment):
                     continue
                 for day in _days(moment):

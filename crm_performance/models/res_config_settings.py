@@ -64,7 +64,9 @@ class ResConfigSettings(models.TransientModel):
     performance_signal_quick_win_threshold = fields.Integer(
         related="company_id.performance_signal_quick_win_threshold", readonly=False
     )
-    performance_signal_currency_id = fields.Many2one(related="company_id.currency_id")
+    performance_signal_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Signal Amount Currency"
+    )
     performance_signal_quick_win_amount = fields.Monetary(
         related="company_id.performance_signal_quick_win_amount",
         currency_field="performance_signal_currency_id",

@@ -81,7 +81,7 @@ class TestValidation(PerformanceCase):
     def test_ratio_needs_its_parts(self):
         with self.assertRefused(ValidationError, "needs a Numerator and a Denominator"):
             self.env["crm.kpi.definition"].create({"name": "Bad ratio", "measure_mode": "ratio"})
-        with self.assertRefused(ValidationError, "must be counts, sums or averages"):
+        with self.assertRefused(ValidationError, "must be counts, sums, averages or customers"):
             self.env["crm.kpi.definition"].create(
                 {
                     "name": "Ratio of ratios",

@@ -1,0 +1,16 @@
+{
+    "name": "CRM Performance Appraisals - Invoicing",
+    "summary": "KPIs on customer invoices: invoiced revenue net of credit notes, paid revenue, "
+    "collection and return rates",
+    "version": "19.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "crm_performance contributors",
+    "website": "https://github.com/crm-performance/crm_performance",
+    "license": "LGPL-3",
+    "depends": ["crm_performance", "account"],
+    "data": [
+        "data/crm_kpi_definition_data.xml",
+    ],
+    "installable": True,
+    "auto_install": True,
+}
