@@ -24,8 +24,8 @@ if [[ "${DEMO_RESET:-0}" == 1 ]]; then
 fi
 if ! psql -lqt | cut -d'|' -f1 | grep -qw "$DB"; then
     say "creating $DB with crm_performance, Sales, Invoicing, Time Off, the bridge modules and the demo organisation (a few minutes)"
-    odoo_bin -c "$CONF" -d "$DB" -i "crm_performance,$APPS" --with-demo --stop-after-init --no-http \
-        --logfile="$LOG"
+    odoo_bin -c "$CONF" -d "$DB" -i "crm_performance,$APPS" --with-demo --load-language=zh_CN \
+        --stop-after-init --no-http --logfile="$LOG"
 else
     say "updating crm_performance in $DB"
     odoo_bin -c "$CONF" -d "$DB" -u crm_performance -i "$APPS" --stop-after-init --no-http --logfile="$LOG"

@@ -4,8 +4,7 @@
     python tools/screenshots.py [--url http://127.0.0.1:8069] [--db crm_performance_demo]
                                 [--out screenshots] [--lang en_US --lang zh_CN] [--only li.na]
 
-Needs the demo running (``make demo``; every password is the login) with Chinese installed
-(``odoo-bin --load-language=zh_CN``). Each user's language is switched by the administrator
+Needs the demo running (``make demo``, which installs Chinese too; every password is the login). Each user's language is switched by the administrator
 before their screens are taken and restored afterwards. Files: OUT/<lang>/<size>/<login>-<screen>.png
 """
 
@@ -29,6 +28,7 @@ APPRAISALS = "/odoo/action-crm_performance.crm_appraisal_action"
 LIST = ".o_list_view, .o_kanban_view"
 TEAM_BOARD = "/odoo/action-crm_performance.crm_performance_dashboard_action_team"
 SCREENS = {
+    "admin": [("kpi-definition", "{kpi_form}", ".o_form_view")],
     "li.na": [
         ("home", "/odoo", ".o_crm_my_performance .o_crm_kpi, .o_crm_my_performance .o_view_nocontent"),
         ("my-appraisals", "/odoo/action-crm_performance.crm_appraisal_action_my", ".o_kanban_record"),
@@ -58,9 +58,12 @@ SCREENS = {
     ],
     "hr": [
         ("queue", APPRAISALS, LIST),
+        ("corrected-appraisal", "{corrected}", ".o_form_view .o_field_one2many"),
+        ("correct-score", "{corrected}", ".o_dialog .o_form_view", "button[name='%(correct)s']"),
         ("analysis", "/odoo/action-crm_performance.crm_appraisal_action_analysis", ".o_pivot_view"),
     ],
 }
+CLICK_JS = "document.querySelector(%s).click()"
 READY_JS = """(() => {
     const ready = document.querySelector(%s);
     const busy = document.querySelector('.o_blockUI, .o_loading_indicator');
@@ -140,7 +143,9 @@ class Chromium:
     def evaluate(self, expression):
         return self.send("Runtime.evaluate", expression=expression, returnByValue=True)["result"].get("value")
 
-    def shoot(self, url, ready, path, size, timeout=30):
+    def shoot(self, url, ready, path, size, click=None, timeout=30):
+        """The page at ``url`` once ``ready`` shows; with ``click``, once that shows it is
+        clicked and then ``ready`` waited for (a dialog)."""
         width, height, mobile = SIZES[size]
         self.send(
             "Emulation.setDeviceMetricsOverride",
@@ -151,16 +156,22 @@ class Chromium:
         )
         self.send("Emulation.setTouchEmulationEnabled", enabled=mobile)
         self.send("Page.navigate", url=url)
-        deadline = time.time() + timeout
-        while not self.evaluate(READY_JS % json.dumps(ready)):
-            if time.time() > deadline:
-                print(f"  ! not ready after {timeout}s ({ready}): {path.name}")
-                break
-            time.sleep(0.25)
+        if click:
+            self.wait(click, path, timeout)
+            self.evaluate(CLICK_JS % json.dumps(click))
+        self.wait(ready, path, timeout)
         time.sleep(1.0)  # charts and fonts settle
         data = self.send("Page.captureScreenshot", format="png")["data"]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(data))
+
+    def wait(self, ready, path, timeout):
+        deadline = time.time() + timeout
+        while not self.evaluate(READY_JS % json.dumps(ready)):
+            if time.time() > deadline:
+                print(f"  ! not ready after {timeout}s ({ready}): {path.name}")
+                return
+            time.sleep(0.25)
 
     def close(self):
         self.socket.close()
@@ -177,9 +188,13 @@ def record_paths(rpc, login):
     team = rpc.orm(
         "crm.appraisal", "search", [("user_id", "!=", rpc.uid), ("period_type", "=", "month")], limit=1
     )
+    corrected = rpc.orm("crm.appraisal", "search", [("score_corrected", "=", True)], limit=1) or team
+    kpi = rpc.orm("crm.kpi.definition", "search", [("measure_mode", "=", "sum")], limit=1)
     return {
         "first_own": f"/odoo/action-crm_performance.crm_appraisal_action_my/{own[0]}" if own else "/odoo",
         "first_team": f"{APPRAISALS}/{team[0]}" if team else APPRAISALS,
+        "corrected": f"{APPRAISALS}/{corrected[0]}" if corrected else APPRAISALS,
+        "kpi_form": f"/odoo/action-crm_performance.crm_kpi_definition_action/{kpi[0]}" if kpi else "/odoo",
     }
 
 
@@ -194,6 +209,10 @@ def main():
     parser.add_argument("--only", action="append", help="logins to take (all by default)")
     args = parser.parse_args()
     admin = Rpc(args.url, args.db, "admin")
+    [correct] = admin.orm(
+        "ir.model.data", "search_read", [("name", "=", "crm_appraisal_correct_action")], ["res_id"]
+    )
+    correct = correct["res_id"]
     browser = Chromium()
     try:
         for login in args.only or SCREENS:
@@ -203,11 +222,12 @@ def main():
                 admin.orm("res.users", "write", [user_id], {"lang": lang})
                 rpc = Rpc(args.url, args.db, login)
                 browser.send("Network.setCookie", name="session_id", value=rpc.cookie, url=args.url)
-                paths = record_paths(rpc, login)
+                paths = {**record_paths(rpc, login), "correct": correct}
                 for size in SIZES:
-                    for screen, path, ready in SCREENS[login]:
+                    for screen, path, ready, *click in SCREENS[login]:
                         target = args.out / lang / size / f"{login}-{screen}.png"
-                        browser.shoot(args.url + path.format(**paths), ready, target, size)
+                        clicked = click[0] % paths if click else None
+                        browser.shoot(args.url + path.format(**paths), ready, target, size, clicked)
                         print(target)
             admin.orm("res.users", "write", [user_id], {"lang": original["lang"]})
     finally:
