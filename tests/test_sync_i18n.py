@@ -71,6 +71,22 @@ def test_errors_in_chinese_with_lang(capsys, tmp_path, monkeypatch):
     assert f"工作簿 {tmp_path / 'missing.xlsx'} 不存在（使用 --new 新建）" in capsys.readouterr().err
 
 
+def test_a_refused_command_line_in_chinese(capsys, monkeypatch):
+    """argparse's own messages come through the catalogue too (a wrong --lang: the locale's)."""
+    with pytest.raises(SystemExit) as stopped:
+        main(["--lang", "zh_CN", "--bogus", "2026-10", "payroll.xlsx"])
+    assert (stopped.value.code, capsys.readouterr().err.splitlines()[-1]) == (
+        2,
+        "crm-performance-sync：错误：无法识别的参数：--bogus",
+    )
+    monkeypatch.setenv("LANGUAGE", "zh_CN")
+    with pytest.raises(SystemExit):
+        main(["--lang", "xx", "2026-10"])
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "crm-performance-sync：错误：参数 --lang：无效的选择：'xx'（可选：'en', 'zh_CN'）"
+    )
+
+
 def test_read_po():
     text = (
         'msgid ""\nmsgstr "Language: zh_CN\\n"\n\n'

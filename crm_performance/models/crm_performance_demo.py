@@ -1,6 +1,7 @@
 import random
 from datetime import datetime, time, timedelta
 
+import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -218,8 +219,21 @@ class CrmPerformanceDemo(models.AbstractModel):
         )
         done.action_archive()
         env.flush_all()
+        # planned a day or three ahead, done during the working day: the way honest follow-ups look
+        # to the integrity signals (no backdating, no bursts)
+        zone = pytz.timezone(env.company.partner_id.tz or "UTC")
+
+        def utc(day, hour, minutes=0):
+            local = zone.localize(datetime.combine(day, time(hour)) + timedelta(minutes=minutes))
+            return local.astimezone(pytz.utc).replace(tzinfo=None)
+
         for activity_id, (_user, when) in zip(done.ids, activities, strict=True):
-            env.cr.execute("UPDATE mail_activity SET date_done = %s WHERE id = %s", (when, activity_id))
+            planned = utc(when - timedelta(days=rng.randrange(1, 4)), 8)
+            marked = utc(when, 9, rng.randrange(9 * 60))
+            env.cr.execute(
+                "UPDATE mail_activity SET date_done = %s, create_date = %s, write_date = %s WHERE id = %s",
+                (when, planned, marked, activity_id),
+            )
         env.invalidate_all()
         leads.modified(["create_date", "first_followup_date", "date_closed"])
         env.flush_all()

@@ -6,6 +6,7 @@ checkout installed with ``pip install -e sync`` speaks Chinese at once. Messages
 ``_("... {name} ...").format(name=...)`` so translators can move the placeholders.
 """
 
+import argparse
 import ast
 import os
 from pathlib import Path
@@ -76,8 +77,11 @@ def language_from_environment(environ=None):
 
 
 def use(language):
-    """Speak ``language`` (one of ``LANGUAGES``) from now on."""
+    """Speak ``language`` (one of ``LANGUAGES``) from now on, argparse's own messages included
+    (it looks them up through its module's ``_`` and ``ngettext``)."""
     _CURRENT[0] = Catalogue(language)
+    argparse._ = _
+    argparse.ngettext = lambda singular, plural, count: _(singular if count == 1 else plural)
 
 
 def _(message):
@@ -87,3 +91,21 @@ def _(message):
 def N_(message):
     """Mark a message for the catalogue; it is translated where it is shown."""
     return message
+
+
+# argparse's messages for a command line it refuses, as the catalogue translates them
+ARGPARSE = (
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("unrecognized arguments: %s"),
+    N_("the following arguments are required: %s"),
+    N_("one of the arguments %s is required"),
+    N_("not allowed with argument %s"),
+    N_("ignored explicit argument %r"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+)
