@@ -4,8 +4,9 @@
     python tools/screenshots.py [--url http://127.0.0.1:8069] [--db crm_performance_demo]
                                 [--out screenshots] [--lang en_US --lang zh_CN] [--only li.na]
 
-Needs the demo running (``make demo``, which installs Chinese too; every password is the login). Each user's language is switched by the administrator
-before their screens are taken and restored afterwards. Files: OUT/<lang>/<size>/<login>-<screen>.png
+Needs the demo running (``make demo``, which installs Chinese too; every password is the
+login). Each user's language is switched by the administrator before their screens are taken
+and restored afterwards. Files: OUT/<lang>/<size>/<login>-<screen>.png
 """
 
 import argparse
