@@ -24,7 +24,7 @@ if [[ "${DEMO_RESET:-0}" == 1 ]]; then
 fi
 if ! psql -lqt | cut -d'|' -f1 | grep -qw "$DB"; then
     say "creating $DB with crm_performance, Sales, Invoicing, Time Off, the bridge modules and the demo organisation (a few minutes)"
-    odoo_bin -c "$CONF" -d "$DB" -i "crm_performance,$APPS" --with-demo --load-language=zh_CN \
+    odoo_bin -c "$CONF" -d "$DB" -i "crm_performance,$APPS" --with-demo --load-language=en_US,zh_CN \
         --stop-after-init --no-http --logfile="$LOG"
 else
     say "updating crm_performance in $DB"

@@ -65,6 +65,8 @@ SCREENS = {
     ],
 }
 CLICK_JS = "document.querySelector(%s).click()"
+# on a phone, a form's buttons beyond the first wait in the status bar's dropdown
+MORE_BUTTONS = ".o_statusbar_buttons .dropdown-toggle"
 READY_JS = """(() => {
     const ready = document.querySelector(%s);
     const busy = document.querySelector('.o_blockUI, .o_loading_indicator');
@@ -158,6 +160,8 @@ class Chromium:
         self.send("Emulation.setTouchEmulationEnabled", enabled=mobile)
         self.send("Page.navigate", url=url)
         if click:
+            self.wait(".o_form_view", path, timeout)
+            self.evaluate(CLICK_JS % json.dumps(f"{click}, {MORE_BUTTONS}"))  # on a phone: the menu first
             self.wait(click, path, timeout)
             self.evaluate(CLICK_JS % json.dumps(click))
         self.wait(ready, path, timeout)
