@@ -58,6 +58,8 @@ def prepare(env):
     plan.employee_ids = env["hr.employee"].search([("job_id.name", "=", "Salesperson (bench)")])
     period = env["crm.appraisal.period"].create({"period_type": "month", "date_from": month})
     env["crm.appraisal"]._generate(period)
+    # the salespeople use the module as its users: Performance User (own appraisals)
+    plan.employee_ids.user_id.group_ids |= env.ref("crm_performance.crm_performance_group_user")
     keys = env["res.users.apikeys"].sudo()
     return [
         (user.id, keys.with_user(user).sudo()._generate(None, KEY_NAME, None))
@@ -86,7 +88,7 @@ def serve(db, port, workers):
     sys.exit("Odoo did not start within 120 s")
 
 
-def client(url, db, uid, key, month, stop_at, results):
+def client(url, db, uid, key, month, stop_at, results, errors):
     session = requests.Session()
     session.headers.update({"Authorization": f"bearer {key}", "X-Odoo-Database": db})
     calls = [
@@ -106,22 +108,28 @@ def client(url, db, uid, key, month, stop_at, results):
         try:
             response = session.post(f"{url}/json/2/{model}/{method}", json=params, timeout=120)
             ok = response.status_code == 200
-        except requests.RequestException:
+            if not ok and not errors:
+                errors.append(f"{kind}: HTTP {response.status_code} {response.text[:300]}")
+        except requests.RequestException as exc:
             ok = False
+            if not errors:
+                errors.append(f"{kind}: {exc}")
         results.append((kind, time.perf_counter() - start, ok))
 
 
 def run(url, db, keys, month, clients, seconds):
-    results = []
+    results, errors = [], []
     stop_at = time.monotonic() + seconds
     threads = [
-        threading.Thread(target=client, args=(url, db, *keys[n % len(keys)], month, stop_at, results))
+        threading.Thread(target=client, args=(url, db, *keys[n % len(keys)], month, stop_at, results, errors))
         for n in range(clients)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if errors:
+        print(f"first error with {clients} clients: {errors[0]}")
     rows = []
     for kind in ("dashboard", "appraisal", "pipeline"):
         times = sorted(t for k, t, ok in results if k == kind and ok)
