@@ -5,6 +5,7 @@ from . import (
     test_compute,
     test_corrections,
     test_crons,
+    test_customers,
     test_dashboard,
     test_display,
     test_groups,
