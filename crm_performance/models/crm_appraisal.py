@@ -628,28 +628,17 @@ class CrmAppraisal(models.Model):
     @api.model
     def _insert(self, period, pairs, cache):
         """Insert the draft appraisals of ``period`` for the (employee, plan) ``pairs`` with one
-        statement (``tools.bulk``), storing what ``create`` would: name, organisation, related
-        columns; a month's with their scores and KPI lines (one more statement), as
-        ``_compute_month`` would store them. ``create`` costs a statement per 100 appraisals and
-        a Python round per record (company checks, precomputes); here what it checks holds by
-        construction: the pairs are new and the employees are the plans' own (with a user, in
-        the plan's company)."""
+        statement (``tools.bulk``), a month's with their scores and KPI lines (one more
+        statement), as ``_compute_month`` would store them. Every row is built by
+        ``_prepare_appraisal_vals`` and ``crm.appraisal.line._prepare_line_vals`` (the hooks an
+        inheriting module overrides), takes the defaults of what it does not give, and the
+        constraints and company checks run on what was inserted. ``create`` would cost a
+        statement per 100 appraisals and a Python round per record; what its override checks
+        holds by construction: the pairs are new and the period is open."""
         employees = self.env["hr.employee"].union(*(employee for employee, _plan in pairs))
         organisation = self._organisation_values(employees)
         vals_list = [
-            {
-                "name": _name(employee, period, plan),
-                "state": "draft",
-                "employee_id": employee.id,
-                "user_id": employee.user_id.id,
-                "plan_id": plan.id,
-                "period_id": period.id,
-                "period_type": period.period_type,
-                "date_from": period.date_from,
-                "date_to": period.date_to,
-                "company_id": period.company_id.id,
-                **organisation[employee.id],
-            }
+            self._prepare_appraisal_vals(employee, period, plan, organisation[employee.id])
             for employee, plan in pairs
         ]
         if period.period_type != "month" or not pairs:
@@ -665,16 +654,36 @@ class CrmAppraisal(models.Model):
                 for vals, (_lines, totals) in zip(vals_list, scores, strict=True)
             ],
         )
+        Line = self.env["crm.appraisal.line"]
         bulk.create(
-            self.env["crm.appraisal.line"],
+            Line,
             [
-                {**values, "appraisal_id": appraisal.id, "plan_line_id": plan_line_id, "sequence": sequence}
+                Line._prepare_line_vals(appraisal, plan_line_id, sequence, values)
                 for appraisal, (lines, _totals) in zip(appraisals, scores, strict=True)
                 for _line_id, plan_line_id, sequence, values in lines
             ],
         )
         appraisals._compute_signals(period)
         return appraisals
+
+    @api.model
+    def _prepare_appraisal_vals(self, employee, period, plan, organisation):
+        """The values of the appraisal of ``employee`` for ``period`` under ``plan``, as generation
+        inserts it: override to store more (the defaults of what is not given apply).
+        ``organisation`` is the employee's department, job, manager and team
+        (``_organisation_values``)."""
+        return {
+            "name": _name(employee, period, plan),
+            "employee_id": employee.id,
+            "user_id": employee.user_id.id,
+            "plan_id": plan.id,
+            "period_id": period.id,
+            "period_type": period.period_type,
+            "date_from": period.date_from,
+            "date_to": period.date_to,
+            "company_id": period.company_id.id,
+            **organisation,
+        }
 
     def _compute_scores(self):
         """Recompute the draft appraisals of open periods: months from CRM data, then rollups.
@@ -728,14 +737,7 @@ class CrmAppraisal(models.Model):
         for appraisal, (lines, _totals) in zip(self, scores, strict=True):
             for line_id, plan_line_id, sequence, values in lines:
                 if not line_id:
-                    inserted.append(
-                        {
-                            **values,
-                            "appraisal_id": appraisal.id,
-                            "plan_line_id": plan_line_id,
-                            "sequence": sequence,
-                        }
-                    )
+                    inserted.append(Line._prepare_line_vals(appraisal, plan_line_id, sequence, values))
                 elif stored[line_id] != tuple(
                     convert(values[fname]) for fname, convert in zip(LINE_RESULTS, as_stored, strict=True)
                 ):
