@@ -6,7 +6,8 @@ from odoo.tools import SQL
 
 from ..tools import drilldown, scoring
 from ..tools.trusted import trusted
-from .crm_appraisal import INPUT_FIELDS, WORKFLOW
+from ..tools.workflow import WORKFLOW
+from .crm_appraisal import INPUT_FIELDS
 
 # share of a page filled by inserts: the rest keeps a line's next versions on its page
 FILLFACTOR = 70

@@ -55,9 +55,8 @@ class TestAppraisalReport(AppraisalCase):
         self.assertRegex(html, r"Correction Reason</td>\s*<td[^>]*><span>Late deal</span>")
 
     def test_signatures_follow_the_workflow(self):
-        report = self.env["report.crm_performance.report_crm_appraisal"]
         self.assertEqual(
-            report._signatures(self.alice_march),
+            self.alice_march._signatures(),
             [
                 ("Employee", "Alice", False),
                 ("Area Manager", "Carol", False),
@@ -67,9 +66,18 @@ class TestAppraisalReport(AppraisalCase):
         )
         self.line_of(self.alice_march, self.kpi["weekly_reports"]).manual_points = 7
         self.alice_march.with_user(self.carol).action_submit()
-        (_e, manager, _vp, _hr) = report._signatures(self.alice_march)
+        (_e, manager, _vp, _hr) = self.alice_march._signatures()
         self.assertEqual(manager, ("Area Manager", self.carol.name, self.alice_march.submitted_date))
         self.assertTrue(manager[2])
+        # a level not signed yet names whom it expects once the company says who that is
+        self.company.performance_reviewer_id = self.vp
+        self.assertEqual(self.alice_march._signatures()[2], ("Sales VP", self.vp.name, False))
+        self.alice_march.with_user(self.vp).action_consolidate()
+        self.alice_march.with_user(self.vp).action_first_review()
+        self.assertEqual(
+            self.alice_march._signatures()[2], ("Sales VP", self.vp.name, self.alice_march.reviewed_date)
+        )
+        self.assertTrue(self.alice_march.reviewed_date)
 
     def test_one_page_per_appraisal(self):
         both = self.alice_march | self.appraisal["Bob", self.march]
