@@ -12,9 +12,6 @@
     "data": [
         "views/crm_appraisal_plan_views.xml",
     ],
-    "demo": [
-        "demo/crm_performance_demo.xml",
-    ],
     "installable": True,
     "auto_install": True,
 }

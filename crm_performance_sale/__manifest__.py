@@ -14,9 +14,6 @@
         "data/crm_kpi_definition_data.xml",
         "data/crm_appraisal_plan_data.xml",
     ],
-    "demo": [
-        "demo/crm_performance_demo.xml",
-    ],
     "installable": True,
     "auto_install": True,
     "uninstall_hook": "uninstall_hook",

@@ -20,7 +20,6 @@ from . import mail_activity
 from . import res_company
 from . import res_config_settings
 from . import res_users
-from . import crm_performance_demo
 from . import res_partner
 from . import calendar_event
 from . import crm_performance_dashboard
