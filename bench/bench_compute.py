@@ -113,7 +113,7 @@ def raw_per_measure(cr, names, params):
     for name in names:
         table, condition, aggregate = MEASURES[name]
         cr.execute(
-            f"SELECT user_id, {aggregate} FROM {table} WHERE user_id = ANY(%(users)s) AND {condition}"
+            f"SELECT user_id, {aggregate} FROM {table} WHERE user_id = ANY(%(users)s) AND {condition}"  # noqa: S608 - MEASURES is the constant above
             " GROUP BY user_id",
             params,
         )
@@ -133,13 +133,13 @@ def raw_one_query(cr, names, params):
         )
         conditions = " OR ".join(f"({condition})" for condition in {MEASURES[n][1] for n in measures})
         ctes.append(
-            f"{table} AS (SELECT user_id, {aggregates} FROM {table}"
+            f"{table} AS (SELECT user_id, {aggregates} FROM {table}"  # noqa: S608 - MEASURES is the constant above
             f" WHERE user_id = ANY(%(users)s) AND ({conditions}) GROUP BY user_id)"
         )
         joins.append(f"LEFT JOIN {table} ON {table}.user_id = u.id")
         columns.extend(f"{table}.{name}" for name in measures)
     cr.execute(
-        f"WITH {', '.join(ctes)} SELECT u.id, {', '.join(columns)}"
+        f"WITH {', '.join(ctes)} SELECT u.id, {', '.join(columns)}"  # noqa: S608 - MEASURES is the constant above
         f" FROM unnest(%(users)s) AS u(id) {' '.join(joins)}",
         params,
     )

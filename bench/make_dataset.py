@@ -89,12 +89,16 @@ def template_row(env, model, record):
     """The table row the ORM wrote for ``record``, as {column: value}."""
     env.flush_all()
     table = env[model]._table
-    env.cr.execute(f'SELECT * FROM "{table}" WHERE id = %s', [record.id])
+    from odoo.tools import SQL  # importable once environment() has set Odoo up
+
+    env.cr.execute(SQL("SELECT * FROM %s WHERE id = %s", SQL.identifier(table), record.id))
     return dict(zip([col.name for col in env.cr.description], env.cr.fetchone(), strict=True))
 
 
 def next_id(env, table):
-    env.cr.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"')
+    from odoo.tools import SQL  # importable once environment() has set Odoo up
+
+    env.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) + 1 FROM %s", SQL.identifier(table)))
     return env.cr.fetchone()[0]
 
 
@@ -130,7 +134,9 @@ def bulk_insert(env, model, template, columns, rows):
     cr.execute("SET LOCAL maintenance_work_mem = '1GB'")
     for _name, definition in indexes:
         cr.execute(definition)
-    cr.execute(f"SELECT setval('{table}_id_seq', (SELECT MAX(id) FROM \"{table}\"))")
+    from odoo.tools import SQL  # importable once environment() has set Odoo up
+
+    cr.execute(SQL("SELECT setval(%s, (SELECT MAX(id) FROM %s))", f"{table}_id_seq", SQL.identifier(table)))
     cr.execute(f'ANALYZE "{table}"')
     env.invalidate_all()
     return count

@@ -6,6 +6,8 @@
     "author": "crm_performance contributors",
     "website": "https://github.com/crm-performance/crm_performance",
     "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["crm-performance"],
     "depends": ["crm", "hr"],
     "data": [
         "security/crm_performance_groups.xml",

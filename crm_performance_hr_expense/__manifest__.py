@@ -6,6 +6,8 @@
     "author": "crm_performance contributors",
     "website": "https://github.com/crm-performance/crm_performance",
     "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["crm-performance"],
     "depends": ["crm_performance_account", "hr_expense"],
     "data": [
         "data/crm_kpi_definition_data.xml",

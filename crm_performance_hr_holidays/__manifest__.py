@@ -6,12 +6,11 @@
     "author": "crm_performance contributors",
     "website": "https://github.com/crm-performance/crm_performance",
     "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["crm-performance"],
     "depends": ["crm_performance", "hr_holidays"],
     "data": [
         "views/crm_appraisal_plan_views.xml",
-    ],
-    "demo": [
-        "demo/crm_performance_demo.xml",
     ],
     "installable": True,
     "auto_install": True,

@@ -7,13 +7,12 @@
     "author": "crm_performance contributors",
     "website": "https://github.com/crm-performance/crm_performance",
     "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["crm-performance"],
     "depends": ["crm_performance_account", "sale"],
     "data": [
         "data/crm_kpi_definition_data.xml",
         "data/crm_appraisal_plan_data.xml",
-    ],
-    "demo": [
-        "demo/crm_performance_demo.xml",
     ],
     "installable": True,
     "auto_install": True,

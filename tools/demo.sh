@@ -26,6 +26,8 @@ if ! psql -lqt | cut -d'|' -f1 | grep -qw "$DB"; then
     say "creating $DB with crm_performance, Sales, Invoicing, Time Off, the bridge modules and the demo organisation (a few minutes)"
     odoo_bin -c "$CONF" -d "$DB" -i "crm_performance,$APPS" --with-demo --load-language=en_US,zh_CN \
         --stop-after-init --no-http --logfile="$LOG"
+    say "six months of history for the demo organisation (tools/demo_history.py)"
+    "$PY" "$ROOT/tools/demo_history.py" "$CONF" "$DB" 2>>"$LOG"
 else
     say "updating crm_performance in $DB"
     odoo_bin -c "$CONF" -d "$DB" -u crm_performance -i "$APPS" --stop-after-init --no-http --logfile="$LOG"

@@ -1,13 +1,9 @@
 #!/usr/bin/env bash
-# ruff (style, imports) and pylint-odoo (OCA checks) over the addons, the sync and the tests.
+# `make lint`: the hooks of .pre-commit-config.yaml over every tracked file: ruff, pylint-odoo
+# (OCA's mandatory checks, then every other Odoo check), OCA's module and translation checks, and
+# the README.rst / index.html generated from readme/.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
-paths=()
-IFS=, read -ra modules <<<"$(addons)"
-for path in "${modules[@]}" sync tests bench tools; do
-    [[ -e $path ]] && paths+=("$path")  # bench/ may not exist yet on a branch
-done
-"$VENV/bin/ruff" check "${paths[@]}"
-"$VENV/bin/ruff" format --check "${paths[@]}"
-"$VENV/bin/pylint" --rcfile="$ROOT/.pylintrc" "${modules[@]}"
+PRE_COMMIT_HOME="${PRE_COMMIT_HOME:-$STATE_DIR/pre-commit}" \
+    "$VENV/bin/pre-commit" run --all-files --show-diff-on-failure --color=never

@@ -17,7 +17,9 @@ cleanup() {
     dropdb --if-exists "$DB" 2>/dev/null || true
     dropdb --if-exists "${DB}_tpl" 2>/dev/null || true
     dropdb --if-exists "${DB}_core" 2>/dev/null || true
-    rm -rf "$CONF" "$STATE_DIR/data/filestore/$DB" "$STATE_DIR/data/filestore/${DB}_core"
+    dropdb --if-exists "${DB}_runner" 2>/dev/null || true
+    rm -rf "$CONF" "$STATE_DIR/data/filestore/$DB" "$STATE_DIR/data/filestore/${DB}_core" \
+        "$STATE_DIR/data/filestore/${DB}_runner"
 }
 trap cleanup EXIT
 write_conf "$CONF" "$DB" 0
@@ -38,6 +40,17 @@ odoo_bin -c "$CONF" -d "$DB" -i "$ADDONS" --stop-after-init --no-http \
     --log-level=info --logfile="$LOG"
 "$PY" "$ROOT/tools/install_check.py" "$LOG"
 say "modules installed in $(( $(date +%s) - start ))s, install log clean"
+
+# Odoo's own runner proves once that it runs every test module of every addon (pytest-odoo
+# runs them again below, with the RPC tests)
+say "Odoo's own test runner (odoo-bin --test-enable) over every addon, in a fresh database ${DB}_runner"
+start=$(date +%s)
+runner_port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+odoo_bin -c "$CONF" -d "${DB}_runner" -i "$ADDONS" --test-enable --test-tags "/${ADDONS//,/,/}" \
+    --stop-after-init --http-port="$runner_port" --log-level=info --logfile="$LOG.runner"
+"$PY" "$ROOT/tools/runner_check.py" "$LOG.runner" ${ADDONS//,/ }
+dropdb --if-exists "${DB}_runner"
+say "Odoo's runner done in $(( $(date +%s) - start ))s"
 
 # the RPC tests get their own copy of the installed database (a template for each server)
 createdb -T "$DB" "${DB}_tpl"

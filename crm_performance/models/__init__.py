@@ -7,6 +7,7 @@ from . import crm_appraisal_plan
 from . import crm_appraisal_period
 from . import crm_kpi_target
 from . import crm_appraisal
+from . import crm_appraisal_workflow
 from . import crm_appraisal_line
 from . import crm_appraisal_line_display
 from . import crm_appraisal_signal
@@ -19,7 +20,6 @@ from . import mail_activity
 from . import res_company
 from . import res_config_settings
 from . import res_users
-from . import crm_performance_demo
 from . import res_partner
 from . import calendar_event
 from . import crm_performance_dashboard

@@ -4,37 +4,18 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import bulk, scoring
 from ..tools.trusted import TRUSTED, trusted
+from ..tools.workflow import FROZEN_STATES, STATES, WORKFLOW
 from .crm_kpi_definition import Unmeasured
 
-STATES = [
-    ("draft", "Draft"),
-    ("submitted", "Submitted"),
-    ("consolidated", "Consolidated"),
-    ("reviewed", "First Review Done"),
-    ("approved", "Approved"),
-    ("locked", "Locked"),
-]
-FROZEN_STATES = ("approved", "locked")
-# step -> (state before, state after, group that takes the step, what the step is called)
-STEPS = {
-    "submit": ("draft", "submitted", "manager"),
-    "consolidate": ("submitted", "consolidated", "reviewer"),
-    "first_review": ("consolidated", "reviewed", "reviewer"),
-    "approve": ("reviewed", "approved", "hr"),
-    "lock": ("approved", "locked", "hr"),
-}
-# who may send an appraisal back from a state (one step back)
-SEND_BACK = {"submitted": "reviewer", "consolidated": "reviewer", "reviewed": "hr"}
 # fields that may change on an approved appraisal: the employee's answer and mail bookkeeping
 FROZEN_WRITABLE = {"acknowledged_date", "appealed", "employee_comment", "coaching_needed"}
 # context of batch computations: the chatter records people's actions, not nightly recomputes
 BATCH_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
-WORKFLOW = "crm_performance_workflow"
 # the scheduled jobs' batches, committed one by one
 BATCH_SIZE = 500
 # the (user id, day) pairs whose months a transaction's changes made stale, flushed at commit
@@ -433,18 +414,6 @@ class CrmAppraisal(models.Model):
             "grade": scoring.grade(self.total_score, self.plan_id._grade_bands()),
         }
 
-    # ------------------------------------------------------------------
-    # workflow (逐级考核): draft → submitted → consolidated → reviewed → approved → locked
-    # ------------------------------------------------------------------
-
-    def action_submit(self):
-        self._check_step("submit")
-        self.check_access("write")
-        self._check_editable()
-        self._compute_scores()
-        self._check_entered()
-        return self._step("submit", submitted_by_id=self.env.uid, submitted_date=fields.Datetime.now())
-
     def _check_entered(self):
         """Every manual and deduction item is entered before an appraisal goes to review: a score
         made of items nobody entered is not one a company can pay on."""
@@ -461,129 +430,6 @@ class CrmAppraisal(models.Model):
                     ),
                 )
             )
-
-    def action_consolidate(self):
-        return self._step("consolidate")
-
-    def action_first_review(self):
-        return self._step("first_review", reviewed_by_id=self.env.uid, reviewed_date=fields.Datetime.now())
-
-    def action_approve(self):
-        return self._step("approve", approved_by_id=self.env.uid, approved_date=fields.Datetime.now())
-
-    def action_lock(self):
-        return self._step("lock")
-
-    def _step(self, step, **values):
-        """Move to the next state as a member of the step's group, never on one's own appraisal."""
-        self._check_step(step)
-        self.with_context(**{WORKFLOW: TRUSTED}).write({"state": STEPS[step][1], "appealed": False, **values})
-        self.activity_unlink(
-            ["crm_performance.mail_activity_type_appraisal_step", "crm_performance.mail_activity_type_appeal"]
-        )
-        return True
-
-    def _check_step(self, step):
-        before, _after, group = STEPS[step]
-        self._check_group(group)
-        for appraisal in self:
-            if appraisal.state != before:
-                raise UserError(
-                    _(
-                        "%(appraisal)s is %(state)s; this step needs it %(expected)s.",
-                        appraisal=appraisal.name,
-                        state=dict(STATES)[appraisal.state],
-                        expected=dict(STATES)[before],
-                    )
-                )
-            if appraisal.is_own:
-                raise UserError(_("You cannot take a review step on your own appraisal."))
-
-    def _check_group(self, group):
-        names = {
-            "manager": _("a manager"),
-            "reviewer": _("a reviewer (sales VP)"),
-            "hr": _("HR"),
-        }
-        if not self.env.user.has_group(f"crm_performance.crm_performance_group_{group}"):
-            raise AccessError(_("Only %(who)s can take this step.", who=names[group]))
-
-    def _send_back(self, reason):
-        """One step back, with the reason in the chatter."""
-        order = [state for state, _label in STATES]
-        for appraisal in self:
-            group = SEND_BACK.get(appraisal.state)
-            if not group:
-                raise UserError(
-                    _(
-                        "%(appraisal)s is %(state)s and cannot be sent back.",
-                        appraisal=appraisal.name,
-                        state=dict(STATES)[appraisal.state],
-                    )
-                )
-            appraisal._check_group(group)
-            previous = order[order.index(appraisal.state) - 1]
-            appraisal.with_context(**{WORKFLOW: TRUSTED}).write({"state": previous})
-            appraisal.message_post(
-                body=_("Sent back to %(state)s: %(reason)s", state=dict(STATES)[previous], reason=reason)
-            )
-
-    def _reopen(self, reason):
-        """HR reopens approved or locked appraisals to draft, with a logged reason."""
-        self._check_group("hr")
-        if self.filtered(lambda a: a.state not in FROZEN_STATES):
-            raise UserError(_("Only approved or locked appraisals are reopened; send the others back."))
-        self.period_id._check_open()
-        self.with_context(**{WORKFLOW: TRUSTED}).write(
-            {"state": "draft", "approved_by_id": False, "approved_date": False}
-        )
-        for appraisal in self:
-            appraisal.message_post(body=_("Reopened by HR: %(reason)s", reason=reason))
-
-    def action_acknowledge(self):
-        """The employee has read the approved appraisal and agrees."""
-        self._check_own()
-        if self.filtered(lambda a: a.state not in FROZEN_STATES):
-            raise UserError(_("An appraisal is acknowledged once it is approved."))
-        self.sudo().write({"acknowledged_date": fields.Datetime.now(), "appealed": False})
-        return True
-
-    def _appeal(self, comment):
-        """The employee disagrees: the comment goes to the chatter and the reviewer gets it back."""
-        self._check_own()
-        for appraisal in self.sudo():
-            if appraisal.state == "draft":
-                raise UserError(_("A draft appraisal is not final yet; talk to your manager."))
-            if appraisal.appealed:
-                raise UserError(_("This appraisal is already appealed; the reviewer is looking at it again."))
-            values = {"appealed": True, "employee_comment": comment, "acknowledged_date": False}
-            if appraisal.state in ("consolidated", "reviewed"):
-                values["state"] = "submitted"
-            appraisal.with_context(**{WORKFLOW: TRUSTED}).write(values)
-            appraisal.message_post(body=_("Appeal: %(comment)s", comment=comment))
-            reviewer = appraisal._step_user("approved" if appraisal.state in FROZEN_STATES else "submitted")
-            if reviewer:
-                appraisal.activity_schedule(
-                    "crm_performance.mail_activity_type_appeal",
-                    date_deadline=fields.Date.context_today(self),
-                    user_id=reviewer.id,
-                    summary=_("Appeal from %(employee)s", employee=appraisal.employee_id.name),
-                )
-
-    def _check_own(self):
-        if self.filtered(lambda a: a.user_id != self.env.user):
-            raise AccessError(_("Only the appraised employee can acknowledge or appeal an appraisal."))
-
-    def _step_user(self, state=None):
-        """Who acts next on the appraisal in ``state``: manager, sales VP or HR officer."""
-        self.ensure_one()
-        state = state or self.state
-        company = self.company_id
-        if state == "draft":
-            return self.manager_id.user_id or self.team_id.user_id
-        if state in ("submitted", "consolidated"):
-            return company.performance_reviewer_id
-        return company.performance_hr_user_id
 
     # ------------------------------------------------------------------
     # generation and computation
@@ -628,28 +474,17 @@ class CrmAppraisal(models.Model):
     @api.model
     def _insert(self, period, pairs, cache):
         """Insert the draft appraisals of ``period`` for the (employee, plan) ``pairs`` with one
-        statement (``tools.bulk``), storing what ``create`` would: name, organisation, related
-        columns; a month's with their scores and KPI lines (one more statement), as
-        ``_compute_month`` would store them. ``create`` costs a statement per 100 appraisals and
-        a Python round per record (company checks, precomputes); here what it checks holds by
-        construction: the pairs are new and the employees are the plans' own (with a user, in
-        the plan's company)."""
+        statement (``tools.bulk``), a month's with their scores and KPI lines (one more
+        statement), as ``_compute_month`` would store them. Every row is built by
+        ``_prepare_appraisal_vals`` and ``crm.appraisal.line._prepare_line_vals`` (the hooks an
+        inheriting module overrides), takes the defaults of what it does not give, and the
+        constraints and company checks run on what was inserted. ``create`` would cost a
+        statement per 100 appraisals and a Python round per record; what its override checks
+        holds by construction: the pairs are new and the period is open."""
         employees = self.env["hr.employee"].union(*(employee for employee, _plan in pairs))
         organisation = self._organisation_values(employees)
         vals_list = [
-            {
-                "name": _name(employee, period, plan),
-                "state": "draft",
-                "employee_id": employee.id,
-                "user_id": employee.user_id.id,
-                "plan_id": plan.id,
-                "period_id": period.id,
-                "period_type": period.period_type,
-                "date_from": period.date_from,
-                "date_to": period.date_to,
-                "company_id": period.company_id.id,
-                **organisation[employee.id],
-            }
+            self._prepare_appraisal_vals(employee, period, plan, organisation[employee.id])
             for employee, plan in pairs
         ]
         if period.period_type != "month" or not pairs:
@@ -665,16 +500,36 @@ class CrmAppraisal(models.Model):
                 for vals, (_lines, totals) in zip(vals_list, scores, strict=True)
             ],
         )
+        Line = self.env["crm.appraisal.line"]
         bulk.create(
-            self.env["crm.appraisal.line"],
+            Line,
             [
-                {**values, "appraisal_id": appraisal.id, "plan_line_id": plan_line_id, "sequence": sequence}
+                Line._prepare_line_vals(appraisal, plan_line_id, sequence, values)
                 for appraisal, (lines, _totals) in zip(appraisals, scores, strict=True)
                 for _line_id, plan_line_id, sequence, values in lines
             ],
         )
         appraisals._compute_signals(period)
         return appraisals
+
+    @api.model
+    def _prepare_appraisal_vals(self, employee, period, plan, organisation):
+        """The values of the appraisal of ``employee`` for ``period`` under ``plan``, as generation
+        inserts it: override to store more (the defaults of what is not given apply).
+        ``organisation`` is the employee's department, job, manager and team
+        (``_organisation_values``)."""
+        return {
+            "name": _name(employee, period, plan),
+            "employee_id": employee.id,
+            "user_id": employee.user_id.id,
+            "plan_id": plan.id,
+            "period_id": period.id,
+            "period_type": period.period_type,
+            "date_from": period.date_from,
+            "date_to": period.date_to,
+            "company_id": period.company_id.id,
+            **organisation,
+        }
 
     def _compute_scores(self):
         """Recompute the draft appraisals of open periods: months from CRM data, then rollups.
@@ -728,14 +583,7 @@ class CrmAppraisal(models.Model):
         for appraisal, (lines, _totals) in zip(self, scores, strict=True):
             for line_id, plan_line_id, sequence, values in lines:
                 if not line_id:
-                    inserted.append(
-                        {
-                            **values,
-                            "appraisal_id": appraisal.id,
-                            "plan_line_id": plan_line_id,
-                            "sequence": sequence,
-                        }
-                    )
+                    inserted.append(Line._prepare_line_vals(appraisal, plan_line_id, sequence, values))
                 elif stored[line_id] != tuple(
                     convert(values[fname]) for fname, convert in zip(LINE_RESULTS, as_stored, strict=True)
                 ):

@@ -6,7 +6,8 @@ from odoo.tools import SQL
 
 from ..tools import drilldown, scoring
 from ..tools.trusted import trusted
-from .crm_appraisal import INPUT_FIELDS, WORKFLOW
+from ..tools.workflow import WORKFLOW
+from .crm_appraisal import INPUT_FIELDS
 
 # share of a page filled by inserts: the rest keeps a line's next versions on its page
 FILLFACTOR = 70
@@ -110,6 +111,13 @@ class CrmAppraisalLine(models.Model):
                 raise ValidationError(
                     _("“%(kpi)s”: occurrences must be a number of 0 or more.", kpi=line.name)
                 )
+
+    @api.model
+    def _prepare_line_vals(self, appraisal, plan_line_id, sequence, results):
+        """The values of a KPI line the computation inserts on ``appraisal`` for the plan line
+        ``plan_line_id``: its ``results`` (``LINE_RESULTS``); override to store more (the
+        defaults of what is not given apply)."""
+        return {**results, "appraisal_id": appraisal.id, "plan_line_id": plan_line_id, "sequence": sequence}
 
     @api.onchange("manual_points", "occurrences")
     def _onchange_input(self):

@@ -2,13 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
-# the steps a list selection can take at once: step -> the method that takes it on one appraisal
-BULK_STEPS = {
-    "consolidate": "action_consolidate",
-    "first_review": "action_first_review",
-    "approve": "action_approve",
-    "lock": "action_lock",
-}
+from ..tools.workflow import BULK_STEPS
 
 
 class CrmAppraisal(models.Model):
@@ -38,38 +32,18 @@ class CrmAppraisal(models.Model):
 
     @api.model
     def _waiting_for_me_domain(self):
-        """Who takes the next step, as ``_step_user`` says, for the current user's groups: the
-        manager (else the team leader) submits drafts; the company's first reviewer (any
-        reviewer when none is set) consolidates and reviews; its HR officer (any HR user when
-        none is set) approves and locks; the employee acknowledges an approved appraisal."""
+        """The appraisals whose next step is the current user's (``_steps_domain``: the
+        workflow's table), and their own approved appraisals to acknowledge. One never acts on
+        one's own appraisal."""
         user = self.env.user
         own = Domain("user_id", "=", user.id)
-        queues = [
+        to_acknowledge = (
             own
             & Domain("state", "in", ("approved", "locked"))
             & Domain("acknowledged_date", "=", False)
             & Domain("appealed", "=", False)
-        ]
-        group = "crm_performance.crm_performance_group_"
-        if user.has_group(f"{group}manager"):
-            queues.append(
-                Domain("state", "=", "draft")
-                & (
-                    Domain("manager_id.user_id", "=", user.id)
-                    | (Domain("manager_id.user_id", "=", False) & Domain("team_id.user_id", "=", user.id))
-                )
-            )
-        if user.has_group(f"{group}reviewer"):
-            queues.append(
-                Domain("state", "in", ("submitted", "consolidated"))
-                & Domain("company_id.performance_reviewer_id", "in", [user.id, False])
-            )
-        if user.has_group(f"{group}hr"):
-            queues.append(
-                Domain("state", "in", ("reviewed", "approved"))
-                & Domain("company_id.performance_hr_user_id", "in", [user.id, False])
-            )
-        return queues[0] | (~own & Domain.OR(queues[1:]))
+        )
+        return to_acknowledge | (~own & self._steps_domain(user))
 
     def action_open_bulk_review(self):
         """Open the bulk review of the selected appraisals for the step in the context."""
@@ -85,10 +59,12 @@ class CrmAppraisal(models.Model):
         for appraisal in self:
             try:
                 with self.env.cr.savepoint():
+                    if step not in BULK_STEPS:
+                        raise UserError(self.env._("This step cannot be taken on a selection."))
                     if step == "send_back":
                         appraisal._send_back(reason)
                     else:
-                        getattr(appraisal, BULK_STEPS[step])()
+                        appraisal._step(step)
             except (UserError, AccessError) as error:
                 self.env.invalidate_all()
                 refused[appraisal] = error.args[0]

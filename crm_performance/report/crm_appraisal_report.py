@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import api, models
 
 
 class ReportCrmAppraisal(models.AbstractModel):
@@ -14,21 +14,5 @@ class ReportCrmAppraisal(models.AbstractModel):
             "doc_ids": docids,
             "doc_model": "crm.appraisal",
             "docs": appraisals,
-            "signatures": {appraisal: self._signatures(appraisal) for appraisal in appraisals},
+            "signatures": {appraisal: appraisal._signatures() for appraisal in appraisals},
         }
-
-    @api.model
-    def _signatures(self, appraisal):
-        """The chain that signs, level by level: [(role, name or False, datetime or False)].
-
-        Who took each step and when, once taken; before that the expected area manager.
-        """
-        area_manager = (
-            appraisal.submitted_by_id.name or appraisal.manager_id.name or appraisal.team_id.user_id.name
-        )
-        return [
-            (_("Employee"), appraisal.employee_id.name, appraisal.acknowledged_date),
-            (_("Area Manager"), area_manager or False, appraisal.submitted_date),
-            (_("Sales VP"), appraisal.reviewed_by_id.name or False, appraisal.reviewed_date),
-            (_("HR"), appraisal.approved_by_id.name or False, appraisal.approved_date),
-        ]

@@ -2,6 +2,7 @@ from . import (
     test_access,
     test_access_matrix,
     test_bad_input,
+    test_bulk_contract,
     test_compute,
     test_corrections,
     test_crons,

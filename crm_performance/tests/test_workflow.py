@@ -3,6 +3,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from ..tools.workflow import BULK_STEPS, BUTTONS
 from .common import PerformanceCase
 
 
@@ -79,6 +80,57 @@ class TestWorkflow(PerformanceCase):
         with self.assertRaises(UserError):
             self.alice_m.with_user(self.hr_user).action_lock()  # not approved yet
         self.assertEqual(self.alice_m.state, "reviewed")
+
+    def test_buttons_follow_the_table(self):
+        """Each user sees the buttons of the transitions their groups take from the state (HR is
+        also a reviewer, a reviewer also a manager), never on their own appraisal."""
+        people = {"alice": self.alice, "carol": self.carol, "vp": self.vp, "hr": self.hr_user}
+
+        def buttons(appraisal):
+            """The buttons each person sees (none on an appraisal they may not read)."""
+            return {
+                who: {name for name in BUTTONS if appraisal.with_user(user)[f"can_{name}"]}
+                if appraisal.with_user(user).has_access("read")
+                else set()
+                for who, user in people.items()
+            }
+
+        manager, reviewer = {"submit"}, {"consolidate", "send_back"}
+        self.assertEqual(
+            buttons(self.alice_m), {"alice": set(), "carol": manager, "vp": manager, "hr": manager}
+        )
+        self.assertEqual(buttons(self.carol_m)["carol"], set(), "not on one's own appraisal")
+        expected = [
+            {"alice": set(), "carol": set(), "vp": reviewer, "hr": reviewer},
+            {
+                "alice": set(),
+                "carol": set(),
+                "vp": {"first_review", "send_back"},
+                "hr": {"first_review", "send_back"},
+            },
+            {"alice": set(), "carol": set(), "vp": set(), "hr": {"approve", "send_back"}},
+            {"alice": set(), "carol": set(), "vp": set(), "hr": {"lock", "reopen"}},
+            {"alice": set(), "carol": set(), "vp": set(), "hr": {"reopen"}},
+        ]
+        for step, states_buttons in enumerate(expected):
+            self._walk(self.alice_m, step + 1, start=step)
+            self.alice_m.invalidate_recordset()
+            self.assertEqual(buttons(self.alice_m), states_buttons, self.alice_m.state)
+
+    def test_bulk_review_takes_the_table_steps(self):
+        wizard_steps = self.env["crm.appraisal.bulk.wizard"]._fields["step"].get_values(self.env)
+        self.assertEqual(set(wizard_steps), set(BULK_STEPS))
+        self.assertEqual(
+            self.alice_m._bulk_step("submit")[self.alice_m], "This step cannot be taken on a selection."
+        )
+        self.assertEqual(self.alice_m.state, "draft")
+
+    def test_next_actor_follows_the_table(self):
+        self.assertEqual(
+            [self.alice_m._step_user(state) for state in ("draft", "submitted", "reviewed", "approved")],
+            [self.carol, self.vp, self.hr_user, self.hr_user],
+        )
+        self.assertFalse(self.alice_m._step_user("locked"))
 
     def test_team_leader_is_appraised_in_the_team_they_lead(self):
         self.assertEqual((self.carol_m.team_id, self.alice_m.team_id), (self.team, self.team))

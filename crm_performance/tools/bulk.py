@@ -2,14 +2,22 @@
 
 ``write`` and ``create`` of the ORM cost a Python round per record and split their statements
 in batches of 100 rows (with foreign-key checks per statement); the computation writes thousands
-of rows that no override needs to see. Values are converted as the flush does (floats rounded to
-their digits as in the cache, sent as JSON numbers, cheaper than ``convert_to_column``'s decimal
-strings), the magic fields are set, and the cache is invalidated and dependents marked modified.
+of rows. Values are converted as the flush does (floats rounded to their digits as in the cache,
+sent as JSON numbers, cheaper than ``convert_to_column``'s decimal strings), the magic fields are
+set, and the cache is invalidated and dependents marked modified.
+
+``create`` keeps the rest of the ORM's promises on what it inserts: the defaults of the fields
+not given (``default=``, ``ir.default``, ``default_*`` context keys) are applied, and the Python
+constraints (``@api.constrains``) and the company checks (``check_company``) run on the inserted
+records, so an error raises and the caller's transaction is rolled back. What ``create()``
+overrides would add is the models' ``_prepare_*_vals`` hooks' job: the callers build every row
+through them.
 """
 
 import functools
 import json
 
+from odoo.models import MAGIC_COLUMNS
 from odoo.tools import SQL, float_round
 
 
@@ -39,10 +47,12 @@ def update(records, vals_list):
 
 
 def create(model, vals_list):
-    """Insert ``vals_list`` (one dict per record, same keys) in one INSERT; the new records, in
-    the order of ``vals_list``. Columns not given are NULL (fields without a default only)."""
+    """Insert ``vals_list`` (one dict per record) in one INSERT; the new records, in the order of
+    ``vals_list``. Fields not given take their default, else NULL; constraints and company checks
+    run on the new records."""
     if not vals_list:
         return model.browse()
+    vals_list = _with_defaults(model, vals_list)
     fnames = sorted(vals_list[0])
     rows = _rows(model, fnames, vals_list, [{"n": n} for n in range(len(vals_list))])
     columns = SQL(", ").join(SQL.identifier(fname) for fname in fnames)
@@ -69,7 +79,26 @@ def create(model, vals_list):
     for fname in fnames:
         for inverse in model.pool.field_inverses[model._fields[fname]]:
             model.env[inverse.model_name].invalidate_model([inverse.name])
+    records._validate_fields(fnames)
+    if model._check_company_auto:
+        records._check_company(fnames)
     return records
+
+
+def _with_defaults(model, vals_list):
+    """``vals_list`` with the same keys in every row: what a row does not give takes the field's
+    default (computed once for all rows, as ``default_get`` gives it), else None."""
+    given = set().union(*vals_list)
+    defaults = model.default_get(
+        [
+            fname
+            for fname, field in model._fields.items()
+            if field.store and field.column_type and fname not in given and fname not in MAGIC_COLUMNS
+        ]
+    )
+    defaults = {fname: value for fname, value in defaults.items() if model._fields[fname].column_type}
+    fnames = given | set(defaults)
+    return [{**dict.fromkeys(fnames), **defaults, **vals} for vals in vals_list]
 
 
 def converter(model, fname):

@@ -1,2 +1,1 @@
 from . import sale_order
-from . import crm_performance_demo

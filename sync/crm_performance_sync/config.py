@@ -8,11 +8,10 @@ import configparser
 import dataclasses
 import os
 import stat
+import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-
-import tomllib
 
 from .errors import ConfigError
 from .i18n import N_, _
