@@ -17,7 +17,6 @@ from . import crm_lead
 from . import hr_employee
 from . import mail_activity
 from . import res_company
-from . import res_config_settings
 from . import res_users
 from . import crm_performance_demo
 from . import res_partner
