@@ -189,6 +189,19 @@ class TestSignals(SignalCase):
         self.assertRaised(signals, "Alice", "activity_backdated", backdated)
         self.assertEqual(signals["Bob"], {})
 
+    def test_activity_backdated_in_the_company_time_zone(self):
+        """Created 9 March 20:00 UTC is 10 March 04:00 in Shanghai: due on the 9th is backdated
+        there; Bob's, created 9 March 15:00 UTC (23:00 in Shanghai), is due the day it was created."""
+        self._only("activity_backdated", 1)
+        self.company.partner_id.tz = "Asia/Shanghai"
+        backdated = self._activity(
+            self.alice, datetime(2025, 3, 12), datetime(2025, 3, 9, 20), date(2025, 3, 9)
+        )
+        self._activity(self.bob, datetime(2025, 3, 12), datetime(2025, 3, 9, 15), date(2025, 3, 9))
+        signals = self._compute()
+        self.assertRaised(signals, "Alice", "activity_backdated", backdated)
+        self.assertEqual(signals["Bob"], {})
+
     def test_empty_win(self):
         """Alice's two March wins have nothing logged; a third has a meeting, a fourth an
         activity done; Bob's one empty win is below the threshold."""

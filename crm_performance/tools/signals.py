@@ -217,18 +217,30 @@ def activity_burst(scope, threshold):
     """Activities marked done in a burst: ``threshold`` or more done by the same salesperson
     within the company's burst minutes (every activity of such a window). A window starts at a
     moment with ``threshold`` activities in the minutes from it; an activity belongs to the
-    windows started in the minutes before it. Both counts run over one sort of the activities."""
+    windows started in the minutes before it. Such a window lies in two consecutive slices of
+    that many minutes, one of which holds half of it: only the activities of such a slice and of
+    its neighbours are counted."""
+    window = timedelta(minutes=scope.company.performance_signal_burst_minutes)
     return SQL(
-        """SELECT user_id, id FROM (
+        """WITH hot AS (
+                SELECT user_id, %(slice)s AS slice FROM done GROUP BY 1, 2 HAVING COUNT(*) >= %(half)s),
+            near AS (
+                SELECT d.user_id, d.id, d.done_at FROM done d
+                 WHERE EXISTS (SELECT 1 FROM hot h WHERE h.user_id = d.user_id
+                                  AND h.slice BETWEEN %(d_slice)s - %(window)s AND %(d_slice)s + %(window)s))
+           SELECT user_id, id FROM (
                SELECT user_id, id, BOOL_OR(starts) OVER (
                           PARTITION BY user_id ORDER BY done_at
                           RANGE BETWEEN %(window)s PRECEDING AND CURRENT ROW) AS in_burst
                  FROM (SELECT user_id, id, done_at, COUNT(*) OVER (
                                   PARTITION BY user_id ORDER BY done_at
                                   RANGE BETWEEN CURRENT ROW AND %(window)s FOLLOWING) >= %(size)s AS starts
-                         FROM done) counted) windows
+                         FROM near) counted) windows
             WHERE in_burst""",
-        window=timedelta(minutes=scope.company.performance_signal_burst_minutes),
+        slice=SQL("DATE_BIN(%s, done_at, TIMESTAMP '2000-01-01')", window),
+        d_slice=SQL("DATE_BIN(%s, d.done_at, TIMESTAMP '2000-01-01')", window),
+        half=(threshold + 1) // 2,
+        window=window,
         size=threshold,
     )
 
