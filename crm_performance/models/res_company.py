@@ -34,7 +34,8 @@ class ResCompany(models.Model):
     performance_signal_pull_forward = fields.Boolean(
         string="Pulled-forward Wins",
         default=True,
-        help="Deals won in the last days of a month, then reopened or archived in the first days of the next.",
+        help="Deals won in the last days of a month, then reopened or archived in the first days of "
+        "the next.",
     )
     performance_signal_pull_forward_threshold = fields.Integer(
         string="Pulled-forward Wins Threshold", default=2
