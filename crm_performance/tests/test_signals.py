@@ -448,6 +448,25 @@ class TestSignalReview(SignalCase):
         with self.assertRefused(UserError, "your own appraisal"):
             self.alice_signal.with_user(self.alice).write({"comment": "All fine"})
 
+    def test_team_board_counts_signals_to_explain(self):
+        """Carol's board: one signal each for Alice and Bob, two for North; one once Bob's is
+        explained. Dave, who manages another team, sees none."""
+
+        def board(user):
+            data = self.env["crm.performance.dashboard"].with_user(user).get_team_board("2025-03-01")
+            members = {m["employee"]: (m["signals"], m["signal_summary"]) for m in data["members"]}
+            return members, {t["team"]: t["signals"] for t in data["teams"]}
+
+        one = (1, "Wins without activity: 2")
+        self.assertEqual(
+            board(self.carol), ({"Alice": one, "Bob": (1, "Wins without activity: 1")}, {"North": 2})
+        )
+        self.bob_signal.with_user(self.carol).comment = "Repeat order, phoned in."
+        self.bob_signal.with_user(self.carol).action_explain()
+        self.env.invalidate_all()
+        self.assertEqual(board(self.carol), ({"Alice": one, "Bob": (0, "")}, {"North": 1}))
+        self.assertEqual(board(self.dave), ({}, {}))
+
     def test_explain_is_tracked_and_checked(self):
         signal = self.alice_signal.with_user(self.carol).with_context(tracking_disable=False)
         with self.assertRefused(UserError, "Write the explanation"):
