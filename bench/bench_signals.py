@@ -47,7 +47,7 @@ def main(argv=None):
         gamed = json.loads(env["ir.config_parameter"].get_param(GAMED_PARAM) or "{}")
         if not gamed:
             sys.exit("this database has no planted gamed salespeople: run bench/make_dataset.py again")
-        month, _quarter = spans(env)
+        month = spans(env)[0]
         plan = env.ref("crm_performance.plan_salesperson")
         plan.employee_ids = env["hr.employee"].search([("job_id.name", "=", "Salesperson (bench)")])
         period = env["crm.appraisal.period"].create({"period_type": "month", "date_from": month})

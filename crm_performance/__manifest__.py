@@ -30,6 +30,7 @@
         "views/hr_employee_views.xml",
         "views/res_users_views.xml",
         "views/crm_team_views.xml",
+        "views/res_company_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/crm_kpi_target_grid_views.xml",
         "wizards/crm_appraisal_bulk_wizard_views.xml",

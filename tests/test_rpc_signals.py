@@ -100,3 +100,43 @@ def test_manager_explains_and_cannot_forge_the_computation(odoo_server, signals)
     assert action["res_model"] == "res.partner"
     partners = signals["admin"]["res.partner"].search_read(action["domain"], ["name"])
     assert [partner["name"] for partner in partners] == ["Walk-in rpc_bob"]
+
+
+def test_only_the_performance_administrator_sets_the_settings(odoo_server, signals):
+    """Performance > Configuration > Settings writes the company's ``performance_*`` fields: the
+    Performance Administrator may (without Odoo's Settings rights), nobody else, and no other field."""
+    admin, company = signals["admin"], signals["company"]
+    admin["res.users"].create(
+        {
+            "name": "Pat",
+            "login": "rpc_pat",
+            "password": "rpc_pat-pw",
+            "group_ids": [(6, 0, [admin.ref("crm_performance.crm_performance_group_admin").id])],
+        }
+    )
+    pat = connect(odoo_server, "rpc_pat", "rpc_pat-pw").env["res.company"]
+    try:
+        pat.write([company], {"performance_signal_stage_jump_threshold": 12, "performance_deadline_day": 9})
+        assert pat.read([company], ["performance_signal_stage_jump_threshold", "performance_deadline_day"])[
+            0
+        ] == {
+            "id": company,
+            "performance_signal_stage_jump_threshold": 12,
+            "performance_deadline_day": 9,
+        }
+        with pytest.raises(odoorpc.error.RPCError, match=DENIED):
+            pat.write([company], {"name": "Renamed", "performance_signal_stage_jump_threshold": 3})
+        for login in ("rpc_hr", "rpc_vp", "rpc_carol", "rpc_alice"):
+            other = connect(odoo_server, login, f"{login}-pw").env["res.company"]
+            with pytest.raises(odoorpc.error.RPCError, match=DENIED):
+                other.write([company], {"performance_signal_stage_jump_threshold": 3})
+        assert (
+            admin["res.company"].read([company], ["name", "performance_signal_stage_jump_threshold"])[0][
+                "performance_signal_stage_jump_threshold"
+            ]
+            == 12
+        )
+    finally:
+        admin["res.company"].write(
+            [company], {"performance_signal_stage_jump_threshold": 10, "performance_deadline_day": 8}
+        )

@@ -29,7 +29,14 @@ APPRAISALS = "/odoo/action-crm_performance.crm_appraisal_action"
 LIST = ".o_list_view, .o_kanban_view"
 TEAM_BOARD = "/odoo/action-crm_performance.crm_performance_dashboard_action_team"
 SCREENS = {
-    "admin": [("kpi-definition", "{kpi_form}", ".o_form_view")],
+    "admin": [
+        ("kpi-definition", "{kpi_form}", ".o_form_view"),
+        (
+            "performance-settings",
+            "/odoo/action-crm_performance.res_company_action_performance_settings",
+            ".o_form_view",
+        ),
+    ],
     "li.na": [
         ("home", "/odoo", ".o_crm_my_performance .o_crm_kpi, .o_crm_my_performance .o_view_nocontent"),
         ("my-appraisals", "/odoo/action-crm_performance.crm_appraisal_action_my", ".o_kanban_record"),
@@ -40,6 +47,8 @@ SCREENS = {
         ("queue", APPRAISALS, LIST),
         ("team-board", TEAM_BOARD, ".o_crm_team_board .o_crm_members, .o_crm_team_board .o_view_nocontent"),
         ("team-appraisal", "{first_team}", ".o_form_view .o_field_one2many"),
+        ("signalled-appraisal", "{signalled}", ".o_form_view .o_field_one2many"),
+        ("signals", "/odoo/action-crm_performance.crm_appraisal_signal_action", LIST),
         ("kanban", APPRAISALS + "?view_type=kanban", ".o_kanban_view"),
         ("leaderboard", "/odoo/action-crm_performance.crm_appraisal_action_leaderboard", LIST),
         (
@@ -116,18 +125,20 @@ class Chromium:
                 "--no-sandbox",
                 "--disable-gpu",
                 "--hide-scrollbars",
-                "--remote-debugging-port=9239",
+                "--remote-debugging-port=0",  # a free port, written in the profile: runs side by side
                 f"--user-data-dir={self.profile}",
                 "about:blank",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        for _attempt in range(100):
+        port_file = Path(self.profile) / "DevToolsActivePort"
+        for _attempt in range(300):
             try:
-                targets = json.load(urlopen("http://127.0.0.1:9239/json"))
+                port = port_file.read_text().split()[0]
+                targets = json.load(urlopen(f"http://127.0.0.1:{port}/json"))
                 break
-            except OSError:
+            except (OSError, IndexError):
                 time.sleep(0.1)
         page = next(target for target in targets if target["type"] == "page")
         self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60)
@@ -186,7 +197,8 @@ class Chromium:
 
 
 def record_paths(rpc, login):
-    """Form URLs of the role's own first appraisal and of a subordinate's."""
+    """Form URLs of the role's own first appraisal, of a subordinate's, of one with integrity
+    signals it may see (a subordinate's otherwise), of a corrected one and of a KPI."""
     own = rpc.orm(
         "crm.appraisal", "search", [("user_id", "=", rpc.uid), ("period_type", "=", "month")], limit=1
     )
@@ -194,11 +206,13 @@ def record_paths(rpc, login):
         "crm.appraisal", "search", [("user_id", "!=", rpc.uid), ("period_type", "=", "month")], limit=1
     )
     corrected = rpc.orm("crm.appraisal", "search", [("score_corrected", "=", True)], limit=1) or team
+    signalled = rpc.orm("crm.appraisal", "search", [("signal_ids", "!=", False)], limit=1) or team
     kpi = rpc.orm("crm.kpi.definition", "search", [("measure_mode", "=", "sum")], limit=1)
     return {
         "first_own": f"/odoo/action-crm_performance.crm_appraisal_action_my/{own[0]}" if own else "/odoo",
         "first_team": f"{APPRAISALS}/{team[0]}" if team else APPRAISALS,
         "corrected": f"{APPRAISALS}/{corrected[0]}" if corrected else APPRAISALS,
+        "signalled": f"{APPRAISALS}/{signalled[0]}" if signalled else APPRAISALS,
         "kpi_form": f"/odoo/action-crm_performance.crm_kpi_definition_action/{kpi[0]}" if kpi else "/odoo",
     }
 

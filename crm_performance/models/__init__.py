@@ -18,7 +18,6 @@ from . import crm_lead
 from . import hr_employee
 from . import mail_activity
 from . import res_company
-from . import res_config_settings
 from . import res_users
 from . import res_partner
 from . import calendar_event

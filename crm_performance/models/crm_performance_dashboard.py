@@ -152,6 +152,9 @@ class CrmPerformanceDashboard(models.AbstractModel):
                 "state": appraisal.state,
                 "total_score": appraisal.total_score,
                 "grade": appraisal.grade or "",
+                # integrity signals to explain, as the reader may see them (none of their own)
+                "signals": appraisal.signal_count,
+                "signal_summary": appraisal.signal_summary or "",
                 "lines": {line.plan_line_id.id: self._line_data(line, pace) for line in appraisal.line_ids},
             }
             for appraisal in rows
@@ -168,9 +171,9 @@ class CrmPerformanceDashboard(models.AbstractModel):
 
     @api.model
     def _team_totals(self, members, columns):
-        """Per team, best mean total first: members, mean total and, per KPI, the team's
-        achievement: the sums of the actuals and targets for KPIs that add up (counts, sums), else
-        the members' mean."""
+        """Per team, best mean total first: members, mean total, integrity signals to explain and,
+        per KPI, the team's achievement: the sums of the actuals and targets for KPIs that add up
+        (counts, sums), else the members' mean."""
         teams = {}
         for member in members:
             teams.setdefault((member["team_id"], member["team"]), []).append(member)
@@ -201,6 +204,7 @@ class CrmPerformanceDashboard(models.AbstractModel):
                     "team": name,
                     "count": len(rows),
                     "total_score": sum(row["total_score"] for row in rows) / len(rows),
+                    "signals": sum(row["signals"] for row in rows),
                     "kpis": kpis,
                 }
             )

@@ -31,7 +31,12 @@ class ResCompany(models.Model):
         string="Employees See Their Signals",
         help="Salespeople see the integrity signals of their own appraisals (read only).",
     )
-    performance_signal_pull_forward = fields.Boolean(string="Pulled-forward Wins", default=True)
+    performance_signal_pull_forward = fields.Boolean(
+        string="Pulled-forward Wins",
+        default=True,
+        help="Deals won in the last days of a month, then reopened or archived in the first days of "
+        "the next.",
+    )
     performance_signal_pull_forward_threshold = fields.Integer(
         string="Pulled-forward Wins Threshold", default=2
     )
@@ -43,37 +48,67 @@ class ResCompany(models.Model):
         default=7,
         help="A watched win reopened or archived in these first days of the next month is pulled forward.",
     )
-    performance_signal_activity_burst = fields.Boolean(string="Activity Bursts", default=True)
+    performance_signal_activity_burst = fields.Boolean(
+        string="Activity Bursts",
+        default=True,
+        help="Many activities marked done within a few minutes by the same salesperson.",
+    )
     performance_signal_activity_burst_threshold = fields.Integer(string="Activities in a Burst", default=10)
     performance_signal_burst_minutes = fields.Integer(string="Burst Minutes", default=5)
     performance_signal_activity_after_hours = fields.Boolean(
-        string="Activities Done After Hours", default=True
+        string="Activities Done After Hours",
+        default=True,
+        help="Activities marked done outside working hours (company time zone), many on one day.",
     )
     performance_signal_activity_after_hours_threshold = fields.Integer(
         string="After-hours Activities in a Day", default=10
     )
     performance_signal_work_hour_from = fields.Float(string="Working Hours From", default=7.0)
     performance_signal_work_hour_to = fields.Float(string="Working Hours To", default=21.0)
-    performance_signal_activity_backdated = fields.Boolean(string="Backdated Activities", default=True)
+    performance_signal_activity_backdated = fields.Boolean(
+        string="Backdated Activities",
+        default=True,
+        help="Activities due before the day they were created: entered after the fact.",
+    )
     performance_signal_activity_backdated_threshold = fields.Integer(
         string="Backdated Activities Threshold", default=5
     )
-    performance_signal_empty_win = fields.Boolean(string="Wins Without Activity", default=True)
+    performance_signal_empty_win = fields.Boolean(
+        string="Wins Without Activity",
+        default=True,
+        help="Deals won without any activity done or meeting on them.",
+    )
     performance_signal_empty_win_threshold = fields.Integer(
         string="Wins Without Activity Threshold", default=5
     )
-    performance_signal_quick_win = fields.Boolean(string="Same-day Big Wins", default=True)
+    performance_signal_quick_win = fields.Boolean(
+        string="Same-day Big Wins",
+        default=True,
+        help="Deals created and won on the same day, of an amount or more.",
+    )
     performance_signal_quick_win_threshold = fields.Integer(string="Same-day Big Wins Threshold", default=2)
     performance_signal_quick_win_amount = fields.Monetary(
         string="Same-day Win Amount", currency_field="currency_id", default=50000.0
     )
-    performance_signal_thin_customer = fields.Boolean(string="Thin Customers", default=True)
+    performance_signal_thin_customer = fields.Boolean(
+        string="Thin Customers",
+        default=True,
+        help="New customers with a phone and no email, address, tax ID or website.",
+    )
     performance_signal_thin_customer_threshold = fields.Integer(string="Thin Customers Threshold", default=5)
-    performance_signal_duplicate_customer = fields.Boolean(string="Duplicate Customers", default=True)
+    performance_signal_duplicate_customer = fields.Boolean(
+        string="Duplicate Customers",
+        default=True,
+        help="New customers with the email, phone or tax ID of an existing customer.",
+    )
     performance_signal_duplicate_customer_threshold = fields.Integer(
         string="Duplicate Customers Threshold", default=2
     )
-    performance_signal_stage_jump = fields.Boolean(string="Stage Jumps", default=True)
+    performance_signal_stage_jump = fields.Boolean(
+        string="Stage Jumps",
+        default=True,
+        help="Deals won straight from the first stage of the pipeline.",
+    )
     performance_signal_stage_jump_threshold = fields.Integer(string="Stage Jumps Threshold", default=10)
 
     _performance_deadline_day_range = models.Constraint(
@@ -119,3 +154,31 @@ class ResCompany(models.Model):
                 )
             if company.performance_signal_quick_win_amount < 0:
                 raise ValidationError(_("Integrity signals: the same-day win amount cannot be negative."))
+
+    def write(self, vals):
+        """The Performance Administrator sets the company's performance settings (its
+        ``performance_*`` fields: the appraisal workflow and the integrity signals) without the
+        rights to write companies, as a user writes their own preferences: only these fields,
+        of the companies they work in (the companies' record rule)."""
+        if (
+            vals
+            and not self.env.su
+            and all(name.startswith("performance_") for name in vals)
+            and not self.browse().has_access("write")
+            and self.env.user.has_group("crm_performance.crm_performance_group_admin")
+        ):
+            self.check_access("read")
+            return super(ResCompany, self.sudo()).write(vals)
+        return super().write(vals)
+
+    @api.model
+    def action_performance_settings(self):
+        """The current company's performance settings (Performance > Configuration > Settings)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Performance Settings"),
+            "res_model": "res.company",
+            "res_id": self.env.company.id,
+            "views": [(self.env.ref("crm_performance.res_company_view_form_performance").id, "form")],
+            "target": "current",
+        }

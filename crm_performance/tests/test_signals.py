@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from ..models.crm_appraisal_signal import KINDS
 from .common import PerformanceCase
@@ -189,6 +189,19 @@ class TestSignals(SignalCase):
         self.assertRaised(signals, "Alice", "activity_backdated", backdated)
         self.assertEqual(signals["Bob"], {})
 
+    def test_activity_backdated_in_the_company_time_zone(self):
+        """Created 9 March 20:00 UTC is 10 March 04:00 in Shanghai: due on the 9th is backdated
+        there; Bob's, created 9 March 15:00 UTC (23:00 in Shanghai), is due the day it was created."""
+        self._only("activity_backdated", 1)
+        self.company.partner_id.tz = "Asia/Shanghai"
+        backdated = self._activity(
+            self.alice, datetime(2025, 3, 12), datetime(2025, 3, 9, 20), date(2025, 3, 9)
+        )
+        self._activity(self.bob, datetime(2025, 3, 12), datetime(2025, 3, 9, 15), date(2025, 3, 9))
+        signals = self._compute()
+        self.assertRaised(signals, "Alice", "activity_backdated", backdated)
+        self.assertEqual(signals["Bob"], {})
+
     def test_empty_win(self):
         """Alice's two March wins have nothing logged; a third has a meeting, a fourth an
         activity done; Bob's one empty win is below the threshold."""
@@ -325,33 +338,71 @@ class TestSignals(SignalCase):
         self.company.performance_signal_empty_win = False
         self.assertEqual(self._compute(), {"Alice": {}, "Bob": {}})
 
-    def test_settings_set_the_companys_signals(self):
-        settings = self.env["res.config.settings"].create(
-            {
-                "performance_signal_stage_jump": False,
-                "performance_signal_empty_win_threshold": 7,
-                "performance_signal_quick_win_amount": 80000,
-                "performance_signals_employee_visible": True,
-            }
-        )
-        settings.execute()
+
+@tagged("post_install", "-at_install")
+class TestSignalSettings(SignalCase):
+    """The Performance Administrator sets the company's performance settings (Performance >
+    Configuration > Settings) without Odoo's Settings rights; nobody else does."""
+
+    def _form(self, user):
+        action = self.env.ref("crm_performance.res_company_action_performance_settings").with_user(user).run()
+        self.assertEqual((action["res_model"], action["res_id"]), ("res.company", self.company.id))
+        return Form(self.company.with_user(user), view=action["views"][0][0])
+
+    def test_administrator_sets_the_companys_settings(self):
+        self.assertFalse(self.admin.has_group("base.group_system"))
+        self.assertFalse(self.company.with_user(self.admin).has_access("write"))
+        with self._form(self.admin) as form:
+            form.performance_signal_stage_jump = False
+            form.performance_signal_empty_win = True
+            form.performance_signal_empty_win_threshold = 7
+            form.performance_signal_quick_win = True
+            form.performance_signal_quick_win_amount = 80000
+            form.performance_signals_employee_visible = True
+            form.performance_deadline_day = 10
+            form.performance_reviewer_id = self.vp
         self.assertEqual(
             (
                 self.company.performance_signal_stage_jump,
                 self.company.performance_signal_empty_win_threshold,
                 self.company.performance_signal_quick_win_amount,
                 self.company.performance_signals_employee_visible,
+                self.company.performance_deadline_day,
+                self.company.performance_reviewer_id,
             ),
-            (False, 7, 80000, True),
+            (False, 7, 80000, True, 10, self.vp),
         )
 
+    def test_administrator_writes_no_other_field_nor_company(self):
+        company = self.company.with_user(self.admin)
+        for vals in ({"name": "Renamed"}, {"name": "Renamed", "performance_signal_empty_win_threshold": 3}):
+            with self.assertRaises(AccessError):
+                company.write(vals)
+        other = self.env["res.company"].create({"name": "Other Co"})
+        with self.assertRaises(AccessError):
+            other.with_user(self.admin).write({"performance_signal_empty_win_threshold": 3})
+        self.assertEqual(
+            (self.company.name, self.company.performance_signal_empty_win_threshold),
+            (self.env.company.name, 5),
+        )
+        self.assertEqual(other.performance_signal_empty_win_threshold, 5)
+
+    def test_others_cannot_set_the_settings(self):
+        for user in (self.hr_user, self.vp, self.carol, self.alice):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.company.with_user(user).write({"performance_signal_empty_win_threshold": 3})
+        self.assertEqual(self.company.performance_signal_empty_win_threshold, 5)
+
     def test_bad_settings_are_refused(self):
+        company = self.company.with_user(self.admin)
         with self.assertRefused(ValidationError, "thresholds, days and minutes are 1 or more"):
-            self.company.performance_signal_empty_win_threshold = 0
+            company.performance_signal_empty_win_threshold = 0
         with self.assertRefused(ValidationError, "working hours run from 0:00 to 24:00"):
-            self.company.write(
-                {"performance_signal_work_hour_from": 22, "performance_signal_work_hour_to": 8}
-            )
+            company.write({"performance_signal_work_hour_from": 22, "performance_signal_work_hour_to": 8})
+        self.assertEqual(
+            (self.company.performance_signal_work_hour_from, self.company.performance_signal_work_hour_to),
+            (7.0, 21.0),
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -396,6 +447,25 @@ class TestSignalReview(SignalCase):
             self.bob_signal.with_user(self.alice).read(["count"])
         with self.assertRefused(UserError, "your own appraisal"):
             self.alice_signal.with_user(self.alice).write({"comment": "All fine"})
+
+    def test_team_board_counts_signals_to_explain(self):
+        """Carol's board: one signal each for Alice and Bob, two for North; one once Bob's is
+        explained. Dave, who manages another team, sees none."""
+
+        def board(user):
+            data = self.env["crm.performance.dashboard"].with_user(user).get_team_board("2025-03-01")
+            members = {m["employee"]: (m["signals"], m["signal_summary"]) for m in data["members"]}
+            return members, {t["team"]: t["signals"] for t in data["teams"]}
+
+        one = (1, "Wins without activity: 2")
+        self.assertEqual(
+            board(self.carol), ({"Alice": one, "Bob": (1, "Wins without activity: 1")}, {"North": 2})
+        )
+        self.bob_signal.with_user(self.carol).comment = "Repeat order, phoned in."
+        self.bob_signal.with_user(self.carol).action_explain()
+        self.env.invalidate_all()
+        self.assertEqual(board(self.carol), ({"Alice": one, "Bob": (0, "")}, {"North": 1}))
+        self.assertEqual(board(self.dave), ({}, {}))
 
     def test_explain_is_tracked_and_checked(self):
         signal = self.alice_signal.with_user(self.carol).with_context(tracking_disable=False)

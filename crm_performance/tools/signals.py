@@ -1,10 +1,10 @@
 """Integrity signals (数据造假 / 虚填虚报): the records behind the patterns that inflate a score.
 
-Each signal is measured for every salesperson of a period with one query, as the KPIs are (the
-three activity signals share one); ``measure`` returns ``{kind: {user id: [record ids]}}``: the
-records that make each signal, of the period's company (and shared ones), sorted. The model
-(``crm.appraisal.signal``) compares their number with the company's threshold; nothing here
-changes a score.
+The signals of a period are measured for all its salespeople with one query (batched like the
+KPIs; the rows several signals read are read once); ``measure`` returns
+``{kind: {user id: [record ids]}}``: the records that make each signal, of the period's company
+(and shared ones), sorted. The model (``crm.appraisal.signal``) compares their number with the
+company's threshold; nothing here changes a score.
 
 What Odoo 19 community stores, and what each measure reads:
 
@@ -18,7 +18,9 @@ What Odoo 19 community stores, and what each measure reads:
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+
+import pytz
 
 from odoo.tools import SQL
 
@@ -47,36 +49,30 @@ class Scope:
 
 def measure(scope, thresholds):
     """``{kind: {user id: [record ids]}}`` of the signals ``thresholds`` (``{kind: threshold}``)
-    names, in ``scope``: a query per signal, but the activity signals share one, which reads
-    the month's done activities once."""
-    if not scope.user_ids:
+    names, in ``scope``, with one query: a branch per signal, and the rows several signals read
+    (the month's done activities, the month's wins) read once, before the branches."""
+    if not (scope.user_ids and thresholds):
         return {kind: {} for kind in thresholds}
     found = {kind: defaultdict(list) for kind in thresholds}
-    statements = [
-        _tagged(kind, MEASURES[kind](scope, threshold))
+    shared = [name for name in SHARED if any(name in MEASURES[kind][1] for kind in thresholds)]
+    branches = SQL(" UNION ALL ").join(
+        SQL("SELECT %s, found.user_id, found.id FROM (%s) found", kind, MEASURES[kind][0](scope, threshold))
         for kind, threshold in thresholds.items()
-        if kind not in ON_DONE
-    ]
-    on_done = [kind for kind in thresholds if kind in ON_DONE]
-    if on_done:
-        statements.append(
-            SQL(
-                "WITH done AS MATERIALIZED (%s) %s",
-                _done_activities(scope),
-                SQL(" UNION ALL ").join(
-                    _tagged(kind, ON_DONE[kind](scope, thresholds[kind])) for kind in on_done
-                ),
-            )
+    )
+    statement = (
+        SQL(
+            "WITH %s %s",
+            SQL(", ").join(
+                SQL("%s AS MATERIALIZED (%s)", SQL.identifier(name), SHARED[name](scope)) for name in shared
+            ),
+            branches,
         )
-    for statement in statements:
-        for kind, user_id, record_id in scope.env.execute_query(statement):
-            found[kind][user_id].append(record_id)
+        if shared
+        else branches
+    )
+    for kind, user_id, record_id in scope.env.execute_query(statement):
+        found[kind][user_id].append(record_id)
     return {kind: {uid: sorted(set(ids)) for uid, ids in by_user.items()} for kind, by_user in found.items()}
-
-
-def _tagged(kind, query):
-    """The (user_id, id) rows of a signal's query, with the signal's kind first."""
-    return SQL("SELECT %s, found.user_id, found.id FROM (%s) found", kind, query)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -123,9 +119,13 @@ def _done_activities(scope):
 
 
 def _won_leads(scope):
-    """Condition on ``l``: won in the period by the salespeople, of the company."""
+    """Deals won in the period by the salespeople, of the company: id, user_id, team_id,
+    create_date, date_closed, expected_revenue."""
     return SQL(
-        "l.won_status = 'won' AND l.date_closed >= %s AND l.date_closed < %s AND l.user_id = ANY(%s) AND %s",
+        """SELECT l.id, l.user_id, l.team_id, l.create_date, l.date_closed, l.expected_revenue
+             FROM crm_lead l
+            WHERE l.won_status = 'won' AND l.date_closed >= %s AND l.date_closed < %s
+              AND l.user_id = ANY(%s) AND %s""",
         scope.start,
         scope.stop,
         list(scope.user_ids),
@@ -143,19 +143,6 @@ def _new_customers(scope):
         scope.stop,
         list(scope.user_ids),
         _of_company("p", scope),
-    )
-
-
-def _stage_moves(lead, condition, scope):
-    """EXISTS a tracked stage change of lead ``lead`` (alias) matching ``condition`` on ``v``
-    (the tracking value) and ``m`` (its message)."""
-    return SQL(
-        """EXISTS (SELECT 1 FROM mail_message m
-                     JOIN mail_tracking_value v ON v.mail_message_id = m.id
-                    WHERE m.model = 'crm.lead' AND m.res_id = %s.id AND v.field_id = %s AND %s)""",
-        SQL.identifier(lead),
-        _lead_field(scope, "stage_id"),
-        condition,
     )
 
 
@@ -222,92 +209,108 @@ def pull_forward(scope, _threshold):
     )
 
 
-# the activity signals read ``done``: the month's done activities (``_done_activities``)
+# the activity signals read ``done``: the month's done activities (``_done_activities``), in one
+# pass each, without converting every moment to the company's time zone
 
 
 def activity_burst(scope, threshold):
     """Activities marked done in a burst: ``threshold`` or more done by the same salesperson
-    within the company's burst minutes (every activity of such a window). A window starts at an
-    activity whose ``threshold - 1``-th next one comes within the minutes. Such a window lies in
-    two consecutive slices of that many minutes holding ``threshold`` activities together: only
-    these slices' activities are sorted."""
+    within the company's burst minutes (every activity of such a window). A window starts at a
+    moment with ``threshold`` activities in the minutes from it; an activity belongs to the
+    windows started in the minutes before it. Such a window lies in two consecutive slices of
+    that many minutes, one of which holds half of it: only the activities of such a slice and of
+    its neighbours are counted."""
     window = timedelta(minutes=scope.company.performance_signal_burst_minutes)
     return SQL(
-        """WITH slices AS (
-                    SELECT user_id, %(slice)s AS slice, COUNT(*) AS n FROM done GROUP BY 1, 2),
-                hot AS (
-                    SELECT x.user_id, x.slice FROM slices x
-                      LEFT JOIN slices y ON y.user_id = x.user_id AND y.slice = x.slice + %(window)s
-                     WHERE x.n + COALESCE(y.n, 0) >= %(size)s),
-                near AS (
-                    SELECT DISTINCT d.id, d.user_id, d.done_at FROM done d
-                      JOIN hot h ON h.user_id = d.user_id
-                               AND %(d_slice)s IN (h.slice, h.slice + %(window)s)),
-                starts AS (
-                    SELECT user_id, done_at FROM (
-                        SELECT user_id, done_at, LEAD(done_at, %(later)s) OVER (
-                                   PARTITION BY user_id ORDER BY done_at, id) AS last_at
-                          FROM near) w
-                     WHERE last_at <= done_at + %(window)s)
-           SELECT DISTINCT d.user_id, d.id FROM near d
-             JOIN starts s ON s.user_id = d.user_id
-                          AND d.done_at >= s.done_at AND d.done_at <= s.done_at + %(window)s""",
+        """WITH hot AS (
+                SELECT user_id, %(slice)s AS slice FROM done GROUP BY 1, 2 HAVING COUNT(*) >= %(half)s),
+            near AS (
+                SELECT d.user_id, d.id, d.done_at FROM done d
+                 WHERE EXISTS (SELECT 1 FROM hot h WHERE h.user_id = d.user_id
+                                  AND h.slice BETWEEN %(d_slice)s - %(window)s AND %(d_slice)s + %(window)s))
+           SELECT user_id, id FROM (
+               SELECT user_id, id, BOOL_OR(starts) OVER (
+                          PARTITION BY user_id ORDER BY done_at
+                          RANGE BETWEEN %(window)s PRECEDING AND CURRENT ROW) AS in_burst
+                 FROM (SELECT user_id, id, done_at, COUNT(*) OVER (
+                                  PARTITION BY user_id ORDER BY done_at
+                                  RANGE BETWEEN CURRENT ROW AND %(window)s FOLLOWING) >= %(size)s AS starts
+                         FROM near) counted) windows
+            WHERE in_burst""",
         slice=SQL("DATE_BIN(%s, done_at, TIMESTAMP '2000-01-01')", window),
         d_slice=SQL("DATE_BIN(%s, d.done_at, TIMESTAMP '2000-01-01')", window),
-        size=threshold,
+        half=(threshold + 1) // 2,
         window=window,
-        later=threshold - 1,
+        size=threshold,
     )
 
 
 def activity_after_hours(scope, threshold):
     """Activities marked done outside the company's working hours (its time zone), counted on
-    the days a salesperson marked ``threshold`` or more of them so."""
+    the days a salesperson marked ``threshold`` or more of them so. The working hours of each day
+    of the period are given as UTC ranges: only the activities outside them are placed in a
+    local day."""
     company = scope.company
-    hour = SQL("EXTRACT(EPOCH FROM %s::time) / 3600.0", _local(SQL("done_at"), scope))
+    hour_from = timedelta(hours=company.performance_signal_work_hour_from)
+    hour_to = timedelta(hours=company.performance_signal_work_hour_to)
+    zone = pytz.timezone(scope.tz)
+    days = [scope.start.date() + timedelta(days=n) for n in range(-1, (scope.stop - scope.start).days + 2)]
+
+    def utc(day, hours):
+        local = zone.localize(datetime.combine(day, time.min) + hours)
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
     return SQL(
         """SELECT user_id, id FROM (
                SELECT user_id, id, COUNT(*) OVER (PARTITION BY user_id, %(day)s) AS n
                  FROM done
-                WHERE %(hour)s < %(hour_from)s OR %(hour)s >= %(hour_to)s) late
+                WHERE NOT done_at <@ (
+                      SELECT RANGE_AGG(TSRANGE(s, e))
+                        FROM UNNEST(%(starts)s::timestamp[], %(stops)s::timestamp[]) w(s, e))) late
             WHERE n >= %(size)s""",
         day=SQL("%s::date", _local(SQL("done_at"), scope)),
-        hour=hour,
-        hour_from=company.performance_signal_work_hour_from,
-        hour_to=company.performance_signal_work_hour_to,
+        starts=[utc(day, hour_from) for day in days],
+        stops=[utc(day, hour_to) for day in days],
         size=threshold,
     )
 
 
 def activity_backdated(scope, _threshold):
     """Activities marked done in the period whose due date is before the day they were
-    created: entered after the fact."""
-    return SQL("SELECT user_id, id FROM done WHERE date_deadline < %s::date", _local(SQL("created"), scope))
+    created: entered after the fact. A due date on or after the UTC day 14 hours (the largest
+    time zone offset) after the creation cannot be before the local day: only the others are
+    placed in the company's time zone."""
+    return SQL(
+        """SELECT user_id, id FROM done
+            WHERE date_deadline < (created + INTERVAL '14 hours')::date AND date_deadline < %s::date""",
+        _local(SQL("created"), scope),
+    )
+
+
+# the won deals' signals read ``won``: the month's wins (``_won_leads``)
 
 
 def empty_win(scope, _threshold):
     """Deals won in the period with no activity ever marked done on them and no meeting."""
     return SQL(
-        """SELECT l.user_id, l.id FROM crm_lead l
-            WHERE %s
-              AND NOT EXISTS (SELECT 1 FROM mail_activity a
-                               WHERE a.res_model = 'crm.lead' AND a.res_id = l.id
+        """SELECT w.user_id, w.id FROM won w
+            WHERE NOT EXISTS (SELECT 1 FROM mail_activity a
+                               WHERE a.res_model = 'crm.lead' AND a.res_id = w.id
                                  AND NOT a.active AND a.date_done IS NOT NULL)
-              AND NOT EXISTS (SELECT 1 FROM calendar_event e WHERE e.opportunity_id = l.id)""",
-        _won_leads(scope),
+              AND NOT EXISTS (SELECT 1 FROM calendar_event e WHERE e.opportunity_id = w.id)"""
     )
 
 
 def quick_win(scope, _threshold):
     """Deals won in the period on the day they were created (company time zone), of the
-    company's amount or more."""
+    company's amount or more (only those won within 25 hours are placed in the time zone)."""
     return SQL(
-        """SELECT l.user_id, l.id FROM crm_lead l
-            WHERE %s AND l.expected_revenue >= %s AND %s::date = %s::date""",
-        _won_leads(scope),
+        """SELECT user_id, id FROM won
+            WHERE expected_revenue >= %s AND date_closed - create_date < INTERVAL '25 hours'
+              AND %s::date = %s::date""",
         scope.company.performance_signal_quick_win_amount,
-        _local(SQL("l.create_date"), scope),
-        _local(SQL("l.date_closed"), scope),
+        _local(SQL("create_date"), scope),
+        _local(SQL("date_closed"), scope),
     )
 
 
@@ -358,43 +361,42 @@ def duplicate_customer(scope, _threshold):
 def stage_jump(scope, _threshold):
     """Deals won in the period that went from the first stage of their team's pipeline (the
     lowest sequence among the stages of all teams and of theirs) straight to a won stage: a
-    tracked move first stage → won, and no stage left other than the first or a won one."""
+    tracked move first stage → won, and no stage left other than the first or a won one. The
+    first stage is found once per team, the wins' tracked stage moves in one grouped pass."""
     field = scope.env["crm.stage"]._fields["team_ids"]
-    first = SQL(
-        """(SELECT s.id FROM crm_stage s
-             WHERE NOT EXISTS (SELECT 1 FROM %(rel)s r WHERE r.%(stage)s = s.id)
-                OR EXISTS (SELECT 1 FROM %(rel)s r WHERE r.%(stage)s = s.id AND r.%(team)s = l.team_id)
-             ORDER BY s.sequence, s.id LIMIT 1)""",
+    return SQL(
+        """WITH first_stage AS (
+                SELECT DISTINCT ON (t.team_id) t.team_id, s.id
+                  FROM (SELECT DISTINCT team_id FROM won) t CROSS JOIN crm_stage s
+                 WHERE NOT EXISTS (SELECT 1 FROM %(rel)s r WHERE r.%(stage)s = s.id)
+                    OR EXISTS (SELECT 1 FROM %(rel)s r WHERE r.%(stage)s = s.id AND r.%(team)s = t.team_id)
+                 ORDER BY t.team_id, s.sequence, s.id)
+           SELECT w.user_id, w.id FROM won w
+             JOIN first_stage f ON f.team_id IS NOT DISTINCT FROM w.team_id
+             JOIN mail_message m ON m.model = 'crm.lead' AND m.res_id = w.id
+             JOIN mail_tracking_value v ON v.mail_message_id = m.id AND v.field_id = %(field)s
+            GROUP BY w.user_id, w.id, f.id
+           HAVING BOOL_OR(v.old_value_integer = f.id AND v.new_value_integer IN %(won)s)
+              AND BOOL_OR(v.old_value_integer <> f.id AND v.old_value_integer NOT IN %(won)s) IS NOT TRUE""",
         rel=SQL.identifier(field.relation),
         stage=SQL.identifier(field.column1),
         team=SQL.identifier(field.column2),
-    )
-    return SQL(
-        "SELECT l.user_id, l.id FROM crm_lead l WHERE %s AND %s AND NOT %s",
-        _won_leads(scope),
-        _stage_moves(
-            "l",
-            SQL("v.old_value_integer = %s AND v.new_value_integer IN %s", first, WON_STAGES),
-            scope,
-        ),
-        _stage_moves(
-            "l",
-            SQL("v.old_value_integer <> %s AND v.old_value_integer NOT IN %s", first, WON_STAGES),
-            scope,
-        ),
+        field=_lead_field(scope, "stage_id"),
+        won=WON_STAGES,
     )
 
 
-ON_DONE = {
-    "activity_burst": activity_burst,
-    "activity_after_hours": activity_after_hours,
-    "activity_backdated": activity_backdated,
-}
+# the rows several signals read: read once per computation, before the signals' branches
+SHARED = {"done": _done_activities, "won": _won_leads}
+# kind: (its query of (user_id, id) rows, the shared rows it reads)
 MEASURES = {
-    "pull_forward": pull_forward,
-    "empty_win": empty_win,
-    "quick_win": quick_win,
-    "thin_customer": thin_customer,
-    "duplicate_customer": duplicate_customer,
-    "stage_jump": stage_jump,
+    "pull_forward": (pull_forward, ()),
+    "activity_burst": (activity_burst, ("done",)),
+    "activity_after_hours": (activity_after_hours, ("done",)),
+    "activity_backdated": (activity_backdated, ("done",)),
+    "empty_win": (empty_win, ("won",)),
+    "quick_win": (quick_win, ("won",)),
+    "thin_customer": (thin_customer, ()),
+    "duplicate_customer": (duplicate_customer, ()),
+    "stage_jump": (stage_jump, ("won",)),
 }
