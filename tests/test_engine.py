@@ -7,6 +7,7 @@ addon's directory (its ``tools`` come along).
 import importlib
 import sys
 import types
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,66 @@ def test_rollup_counts_missing_months_or_skips_them():
     assert score.rollup(months, 3, "skip", BANDS)["total_score"] == 75.0
     assert score.rollup(months, 3, "skip", BANDS)["grade"] == "B"
     assert score.rollup([], 3, "skip", BANDS)["total_score"] == 0.0
+
+
+forecast = load("engine.forecast")
+
+
+def test_working_days_and_pace():
+    # September 2026 starts on a Tuesday: 22 working days, 8 of them by Thursday the 10th
+    assert forecast.working_days(date(2026, 9, 1), date(2026, 9, 30)) == 22
+    assert forecast.working_days(date(2026, 9, 1), date(2026, 9, 10)) == 8
+    assert forecast.working_days(date(2026, 9, 5), date(2026, 9, 6)) == 0  # a weekend
+    assert forecast.pace_factor(date(2026, 9, 1), date(2026, 9, 30), date(2026, 9, 10)) == 22 / 8
+    assert forecast.pace_factor(date(2026, 8, 1), date(2026, 8, 31), date(2026, 8, 1)) == 1.0  # a Saturday
+    assert forecast.pace_factor(date(2026, 9, 1), date(2026, 9, 30), date(2026, 10, 2)) == 1.0
+
+
+def test_win_rates_fall_back_from_salesperson_to_team_to_company():
+    closed = [
+        forecast.ClosedDeals(1, 10, 9, True, 4),
+        forecast.ClosedDeals(1, 10, 1, False, 2),
+        forecast.ClosedDeals(1, 10, 2, False, 2),
+        forecast.ClosedDeals(2, 10, 9, True, 1),
+        forecast.ClosedDeals(3, False, 2, False, 1),
+    ]
+    rates = forecast.WinRates(closed)
+    assert rates.rate(1, 10, 1, 10.0) == (0.5, "salesperson")  # 4 won of 8 that reached stage 1
+    assert rates.rate(1, 10, 2, 10.0) == (4 / 6, "salesperson")
+    assert rates.rate(2, 10, 2, 10.0) == (5 / 7, "team")  # one deal of his own is too few
+    assert rates.rate(4, 20, 2, 10.0) == (5 / 8, "company")
+    assert forecast.WinRates([]).rate(4, 20, 2, 30.0) == (0.3, "stage")  # no history: the stage's own
+
+
+def test_pipeline_and_ratio_forecasts():
+    rates = forecast.WinRates(
+        [forecast.ClosedDeals(1, 10, 9, True, 3), forecast.ClosedDeals(1, 10, 1, False, 3)]
+    )
+    opportunities = [
+        forecast.Opportunity(7, 1, 10, 1, 20.0, {"expected_revenue": 1000.0}),
+        forecast.Opportunity(8, 1, 10, 1, 20.0, {"expected_revenue": 3000.0}),
+    ]
+    # win rate 3 / 6: 2 000 expected won, 1 won deal, 1 lost, 2 closing
+    assert forecast.expected(opportunities, rates, "won", "expected_revenue") == {1: (2000.0, [7, 8])}
+    assert forecast.expected(opportunities, rates, "lost", None) == {1: (1.0, [7, 8])}
+    won = forecast.forecast_source("won", 2.0, forecast.expected(opportunities, rates, "won")[1])
+    closed = forecast.forecast_source("closed", 5.0, forecast.expected(opportunities, rates, "closed")[1])
+    assert (won.forecast, closed.forecast) == (3.0, 7.0)
+    ratio = forecast.forecast_ratio(40.0, won, closed)
+    assert (ratio.forecast, ratio.opportunity_ids) == (100 * 3 / 7, (7, 8))
+    assert forecast.forecast_source("none", None).forecast is None
+    assert forecast.forecast_source("pace", 3.0, factor=2.5).pace == 4.5
+
+
+def test_status_and_forecast_score():
+    assert forecast.status(100.0, True, 0.0) == "on_track"
+    assert forecast.status(85.0, True, 0.0) == "at_risk"  # from 80 % when the line sets no threshold
+    assert forecast.status(85.0, True, 90.0) == "off_track"
+    assert forecast.status(85.0, False, 90.0) is None
+    rules = [score.LineRule(weight=60.0), score.LineRule(weight=40.0, rule="manual", max_points=10.0)]
+    inputs = [(rules[0], 30.0, 60.0, 0.0, 0.0, False), (rules[1], 8.0, 10.0, 8.0, 0.0, True)]
+    projected = forecast.forecast_source("won", 30.0, (24.0, [1]))
+    results, totals = forecast.score_forecast(inputs, [projected, None], BANDS)
+    # 54 of 60 = 90 %: 54 points; the entered item as it is: 40 x 0.8 = 32; 86, grade B
+    assert [r["weighted_score"] for r in results] == [54.0, 32.0]
+    assert (totals["total_score"], totals["grade"]) == (86.0, "B")

@@ -1046,7 +1046,8 @@ class CrmAppraisal(models.Model):
 
     @api.model
     def _schedule_kpi_alerts(self, today):
-        """During a month, alert the manager of KPIs running below their alert threshold."""
+        """During a month, alert the manager of KPIs whose forecast at the period's end
+        (``_forecast``: pipeline, own pace) falls below their alert threshold."""
         lines = self.env["crm.appraisal.line"].search(
             [
                 ("appraisal_id.state", "=", "draft"),
@@ -1057,9 +1058,17 @@ class CrmAppraisal(models.Model):
                 ("target", ">", 0),
             ]
         )
-        for appraisal, alerts in (
-            lines.filtered(lambda line: line._is_below_pace(today)).grouped("appraisal_id").items()
-        ):
+        forecasts = lines.appraisal_id._forecast(today)
+
+        def below(line):
+            projected = forecasts.get(line.appraisal_id.id, {}).get("lines", {}).get(line.id)
+            return bool(
+                projected
+                and projected["forecast"] is not None
+                and projected["achievement"] < line.plan_line_id.alert_threshold
+            )
+
+        for appraisal, alerts in lines.filtered(below).grouped("appraisal_id").items():
             appraisal._schedule_once(
                 "crm_performance.mail_activity_type_kpi_alert",
                 appraisal.manager_id.user_id or appraisal.team_id.user_id,

@@ -65,8 +65,9 @@ class CrmAppraisalPlanLine(models.Model):
     alert_threshold = fields.Float(
         string="Alert Below (%)",
         default=0.0,
-        help="During the period, alert the manager when the achievement against the linear pace of "
-        "the period falls below this percentage (0 = no alert).",
+        help="During the period, alert the manager when the forecast achievement at the period's "
+        "end (open pipeline, own pace) falls below this percentage (0 = no alert); below it the "
+        "forecast reads Off track.",
     )
 
     _weight_positive = models.Constraint("CHECK(weight > 0)", "A KPI line weight must be greater than 0.")

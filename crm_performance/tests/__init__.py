@@ -7,6 +7,7 @@ from . import (
     test_crons,
     test_customers,
     test_dashboard,
+    test_forecast,
     test_display,
     test_groups,
     test_i18n,
