@@ -192,3 +192,26 @@ class TestForecast(PerformanceCase):
         # threshold 95 %: Alice's forecast 90 %, Bob's 20 %, Dave's 10 %; the linear pace would
         # have called Alice ahead (20 000 of the 50 000 x 10/30 = 16 667 due)
         self.assertEqual(sorted(alerts.mapped("res_id")), sorted(self.appraisals.ids))
+
+    def test_team_board_carries_the_forecast_of_whom_the_manager_sees(self):
+        with freeze_time(TODAY):
+            board = self.env["crm.performance.dashboard"].with_user(self.carol).get_team_board("2026-09-01")
+        members = {member["employee"]: member for member in board["members"]}
+        self.assertEqual(set(members), {"Alice", "Bob"}, "Dave is not Carol's")
+        self.assertAlmostEqual(members["Alice"]["forecast_total"], 99.5, places=2)
+        self.assertEqual(members["Alice"]["forecast_grade"], "A")
+        revenue_line = self.plan.line_ids.filtered(lambda line: line.kpi_id == self.kpi["won_revenue"])
+        bob = members["Bob"]["lines"][revenue_line.id]["forecast"]
+        # no win of his own yet: 10 000 expected of 50 000
+        self.assertEqual((bob["value"], bob["opportunity_count"], bob["status"]), (10000.0, 1, "off_track"))
+
+    def test_queries_do_not_grow_with_the_salespeople(self):
+        counts = []
+        for appraisals in (self.appraisal(self.emp_alice), self.appraisals):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            forecasts = appraisals._forecast(date(2026, 9, 10))
+            counts.append(self.env.cr.sql_log_count - start)
+            self.assertEqual(len(forecasts), len(appraisals))
+        self.assertEqual(counts[0], counts[1])
