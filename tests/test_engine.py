@@ -8,9 +8,11 @@ import importlib
 import sys
 import types
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from crm_performance_sync import config, payrule
 
 ADDON = Path(__file__).resolve().parent.parent / "crm_performance"
 PACKAGE = "crm_performance_pure"
@@ -165,3 +167,60 @@ def test_status_and_forecast_score():
     # 54 of 60 = 90 %: 54 points; the entered item as it is: 40 x 0.8 = 32; 86, grade B
     assert [r["weighted_score"] for r in results] == [54.0, 32.0]
     assert (totals["total_score"], totals["grade"]) == (86.0, "B")
+
+
+pay = load("engine.pay")
+simulate = load("engine.simulate")
+
+
+@pytest.mark.parametrize(
+    ("base", "total", "completion"),
+    [(10000, 76.87, 80.0), (8888.88, 112.5, 135.25), (5000, 0.0, 0.0), (12345.67, 99.995, 250.0)],
+)
+def test_pay_rule_is_the_payroll_syncs(base, total, completion):
+    ours = pay.compute_pay(pay.PayRule(), base, total, completion)
+    theirs = payrule.compute_pay(config.PayRule(), base, total, completion)
+    assert (ours.base_pay, ours.completion_pay, ours.daily_pay, ours.bonus) == (
+        theirs.base_pay,
+        theirs.completion_pay,
+        theirs.daily_pay,
+        theirs.bonus,
+    )
+    assert ours.monthly_pay == theirs.monthly_pay
+
+
+def test_simulation_by_hand():
+    revenue, report = 1, 2
+    current = simulate.Plan(
+        rules={
+            revenue: score.LineRule(weight=80.0, is_completion=True),
+            report: score.LineRule(weight=20.0, rule="manual", max_points=10.0),
+        },
+        bands=tuple(BANDS),
+    )
+    moved = simulate.Plan(
+        rules={
+            revenue: score.LineRule(weight=60.0, is_completion=True),
+            report: score.LineRule(weight=40.0, rule="manual", max_points=10.0),
+        },
+        bands=tuple(BANDS),
+        target_factors={revenue: 0.5},
+    )
+    months = [
+        simulate.Month(
+            7, "2025-01", ((revenue, 45.0, 50.0, 0.0, 45.0, True), (report, 9.0, 10.0, 9.0, 9.0, True))
+        ),
+        simulate.Month(
+            7, "2025-02", ((report, None, 10.0, 0.0, 0.0, False), (revenue, 10.0, 50.0, 0.0, 10.0, True))
+        ),
+    ]
+    people, distribution = simulate.simulate(months, current, moved, 3)
+    now, then = people[7]
+    # now: January 80 x 0.9 + 20 x 0.9 = 90 (A), February 80 x 0.2 = 16 (D); over 3 months: 35.33
+    assert [m[:2] for m in now.monthly] == [(90.0, 90.0), (16.0, 20.0)]
+    assert (now.total_score, now.grade) == (pytest.approx(106 / 3), "D")
+    # moved: targets halved (25): January 180 % capped 120 → 72 + 36 = 108, February 40 % → 24
+    assert [m[0] for m in then.monthly] == [pytest.approx(108.0), pytest.approx(24.0)]
+    assert distribution == {"A": (1, 1), "B": (0, 0), "C": (0, 0), "D": (1, 1)}
+    # pay on 1 000: January 500 + 350 x 0.9 + 150 x 0.9 = 950; February 500 + 70 + 24 = 594
+    assert simulate.pay_of(now.monthly, 1000) == Decimal("1544.00")

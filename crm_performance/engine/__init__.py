@@ -4,4 +4,4 @@ Models gather the figures (one grouped query per KPI and span) and store the res
 functions here turn figures into scores, totals and grades, and are tested without a database.
 """
 
-from . import forecast, score
+from . import forecast, pay, score, simulate

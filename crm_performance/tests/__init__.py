@@ -21,6 +21,7 @@ from . import (
     test_report,
     test_reporting,
     test_signals,
+    test_simulation,
     test_target_grid,
     test_tour,
     test_unmeasurable,
