@@ -55,8 +55,7 @@ class TestSimulation(AppraisalCase):
         # Alice: March 60 x 0.8 + 30 x 1.0435 = 48 + 31.30 = 79.30; February 24 + 11.61 = 35.61
         # the span: mean of the two months (missing months count zero)
         alice, bob = (
-            wizard.result_ids.filtered(lambda r, u=u: r.user_id == u)
-            for u in (self.alice, self.bob)
+            wizard.result_ids.filtered(lambda r, u=u: r.user_id == u) for u in (self.alice, self.bob)
         )
         self.assertAlmostEqual(alice.current_total, (76.87 + 35.74) / 2)
         self.assertAlmostEqual(alice.simulated_total, (79.30 + 35.61) / 2)
