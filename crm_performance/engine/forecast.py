@@ -154,6 +154,50 @@ def forecast_ratio(actual, numerator, denominator):
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class KpiSpec:
+    """How a KPI is forecast: ``method`` (a pipeline method, "pace", "none", or "ratio" with its
+    ``numerator`` and ``denominator`` specs); ``field`` the amount a pipeline sum adds."""
+
+    id: int
+    method: str
+    field: str | None = None
+    numerator: "KpiSpec | None" = None
+    denominator: "KpiSpec | None" = None
+
+    def parts(self):
+        """The source KPIs measured to forecast this one."""
+        return (self.numerator, self.denominator) if self.method == "ratio" else (self,)
+
+
+def pipeline_expectations(specs, opportunities, rates):
+    """``{kpi id: {user id: (expected, [opportunity ids])}}`` of the pipeline KPIs among ``specs``
+    and their parts."""
+    sources = {part.id: part for spec in specs for part in spec.parts()}
+    return {
+        part.id: expected(opportunities, rates, part.method, part.field)
+        for part in sources.values()
+        if part.method in PIPELINE_METHODS
+    }
+
+
+def forecast_kpi(spec, user_id, actual, measured, expectations, factor):
+    """The ``LineForecast`` of ``spec`` for a salesperson: ``actual`` so far (None: no data),
+    ``measured`` ``{kpi id: {user id: value}}`` of a ratio's parts so far, ``expectations`` from
+    ``pipeline_expectations``, ``factor`` from ``pace_factor``."""
+
+    def source(part, value):
+        return forecast_source(part.method, value, expectations.get(part.id, {}).get(user_id), factor)
+
+    if spec.method == "ratio":
+        return forecast_ratio(
+            actual,
+            source(spec.numerator, measured[spec.numerator.id].get(user_id)),
+            source(spec.denominator, measured[spec.denominator.id].get(user_id)),
+        )
+    return source(spec, actual)
+
+
 def status(achievement, has_target, threshold):
     """ "on_track" when the forecast reaches the target, "at_risk" from the alert threshold (or
     ``AT_RISK_FROM``), "off_track" below it; None without a target."""

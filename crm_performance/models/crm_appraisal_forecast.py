@@ -40,33 +40,25 @@ class CrmAppraisal(models.Model):
         company = period.company_id
         user_ids = set(self.user_id.ids)
         lines = self.line_ids
-        kpis = lines.kpi_id
-        ratios = kpis.filtered(lambda k: k.measure_mode == "ratio")
-        parts = ratios.numerator_id | ratios.denominator_id
+        specs = {kpi.id: kpi._forecast_spec() for kpi in lines.kpi_id}
+        parts = self.env["crm.kpi.definition"].browse(
+            {part.id for spec in specs.values() if spec.method == "ratio" for part in spec.parts()}
+        )
         cache = {}
         parts._prefetch_measures(period.date_from, period.date_to, company, user_ids, cache)
         measured = {
             part.id: part._measure(period.date_from, period.date_to, company, user_ids, cache)
             for part in parts
         }
-        sources = kpis.filtered(lambda k: k.measure_mode != "ratio") | parts
-        pipeline_kpis = sources.filtered(lambda k: k.forecast_method in forecast.PIPELINE_METHODS)
-        expected = {}
-        if pipeline_kpis:
-            amounts = sorted(
-                set(pipeline_kpis.filtered(lambda k: k.measure_mode == "sum").field_id.mapped("name"))
+        expectations = {}
+        if any(part.method in forecast.PIPELINE_METHODS for spec in specs.values() for part in spec.parts()):
+            amounts = sorted({part.field for spec in specs.values() for part in spec.parts() if part.field})
+            expectations = forecast.pipeline_expectations(
+                specs.values(),
+                self._open_opportunities(period, user_ids, amounts),
+                forecast.WinRates(self._closed_deals(period)),
             )
-            opportunities = self._open_opportunities(period, user_ids, amounts)
-            rates = forecast.WinRates(self._closed_deals(period))
-            for kpi in pipeline_kpis:
-                field = kpi.field_id.name if kpi.measure_mode == "sum" else None
-                expected[kpi.id] = forecast.expected(opportunities, rates, kpi.forecast_method, field)
         factor = forecast.pace_factor(period.date_from, period.date_to, today)
-
-        def source_forecast(kpi, uid, actual):
-            return forecast.forecast_source(
-                kpi.forecast_method, actual, expected.get(kpi.id, {}).get(uid), factor
-            )
 
         stored = bulk.converter(lines, "weighted_score")
         result = {}
@@ -87,20 +79,11 @@ class CrmAppraisal(models.Model):
                         line.has_data,
                     )
                 )
-                if entered_rule:
-                    forecasts.append(None)
-                elif kpi.measure_mode == "ratio":
-                    forecasts.append(
-                        forecast.forecast_ratio(
-                            actual,
-                            source_forecast(kpi.numerator_id, uid, measured[kpi.numerator_id.id].get(uid)),
-                            source_forecast(
-                                kpi.denominator_id, uid, measured[kpi.denominator_id.id].get(uid)
-                            ),
-                        )
-                    )
-                else:
-                    forecasts.append(source_forecast(kpi, uid, actual))
+                forecasts.append(
+                    None
+                    if entered_rule
+                    else forecast.forecast_kpi(specs[kpi.id], uid, actual, measured, expectations, factor)
+                )
             results, totals = forecast.score_forecast(
                 inputs, forecasts, appraisal.plan_id._grade_bands(), stored
             )

@@ -10,6 +10,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
+from ..engine import forecast
 from ..tools import currency
 
 SOURCE_MODES = ("count", "sum", "average", "customers")
@@ -310,6 +311,23 @@ class CrmKpiDefinition(models.Model):
             frozenset(["lost"]): "lost",
             frozenset(["won", "lost"]): "closed",
         }.get(frozenset(outcomes), False)
+
+    def _forecast_spec(self):
+        """How this KPI is forecast, as the engine reads it (``engine.forecast.KpiSpec``)."""
+        self.ensure_one()
+        if self.measure_mode == "ratio":
+            return forecast.KpiSpec(
+                self.id,
+                "ratio",
+                numerator=self.numerator_id._forecast_spec(),
+                denominator=self.denominator_id._forecast_spec(),
+            )
+        pipeline = self.forecast_method in forecast.PIPELINE_METHODS
+        return forecast.KpiSpec(
+            self.id,
+            self.forecast_method or "none",
+            field=self.field_id.name if pipeline and self.measure_mode == "sum" else None,
+        )
 
     @api.constrains("forecast_method", "measure_mode", "model_id", "user_field_id")
     def _check_forecast_method(self):

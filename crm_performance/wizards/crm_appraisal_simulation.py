@@ -29,7 +29,9 @@ class CrmAppraisalSimulation(models.TransientModel):
     _name = "crm.appraisal.simulation"
     _description = "Plan What-if"
 
-    plan_id = fields.Many2one("crm.appraisal.plan", string="Plan", required=True)
+    plan_id = fields.Many2one(
+        "crm.appraisal.plan", string="Plan", required=True, default=lambda self: self._default_plan_id()
+    )
     company_id = fields.Many2one(related="plan_id.company_id")
     period_ids = fields.Many2many(
         "crm.appraisal.period",
@@ -88,6 +90,17 @@ class CrmAppraisalSimulation(models.TransientModel):
     current_pay = fields.Float(compute="_compute_pay_totals", string="Pay Now")
     simulated_pay = fields.Float(compute="_compute_pay_totals", string="Pay Simulated")
     pay_difference = fields.Float(compute="_compute_pay_totals", string="Payroll Effect")
+
+    def _default_plan_id(self):
+        """The plan of the most monthly appraisals the user may see in the company."""
+        counts = self.env["crm.appraisal"]._read_group(
+            [("period_type", "=", "month"), ("company_id", "=", self.env.company.id)],
+            ["plan_id"],
+            ["__count"],
+            order="__count desc",
+            limit=1,
+        )
+        return counts[0][0] if counts else self.env["crm.appraisal.plan"]
 
     @api.depends("plan_id")
     def _compute_period_ids(self):
