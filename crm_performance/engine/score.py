@@ -70,6 +70,20 @@ def score_line(line_rule, actual, target, manual_points=0.0, occurrences=0.0, en
     }
 
 
+def stored_inputs(line_rule, actual, has_data, target, manual_points):
+    """The inputs of ``score_line`` a stored appraisal line gives back: its actual (None without
+    data), target and points; a deduction's actual is the occurrences counted, which score as
+    entered; an entered item counts once it has data."""
+    return (
+        line_rule,
+        actual if has_data else None,
+        target or 0.0,
+        manual_points or 0.0,
+        actual or 0.0,
+        bool(has_data),
+    )
+
+
 def totals(lines, bands, stored=float):
     """Total, grade and plan completion of an appraisal: the one place they are made.
 

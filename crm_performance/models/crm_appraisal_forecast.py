@@ -61,28 +61,24 @@ class CrmAppraisal(models.Model):
         factor = forecast.pace_factor(period.date_from, period.date_to, today)
 
         stored = bulk.converter(lines, "weighted_score")
+        rules = {plan_line.id: plan_line._line_rule() for plan_line in lines.plan_line_id}
         result = {}
         for appraisal in self:
             uid = appraisal.user_id.id
             inputs, forecasts = [], []
             for line in appraisal.line_ids:
-                kpi = line.kpi_id
-                actual = line.actual if line.has_data else None
-                entered_rule = line.scoring_rule in engine.score.ENTERED_RULES
+                line_rule = rules[line.plan_line_id.id]
                 inputs.append(
-                    (
-                        line.plan_line_id._line_rule(),
-                        actual,
-                        line.target,
-                        line.manual_points,
-                        line.actual,  # a deduction's actual is the occurrences counted
-                        line.has_data,
+                    engine.score.stored_inputs(
+                        line_rule, line.actual, line.has_data, line.target, line.manual_points
                     )
                 )
                 forecasts.append(
                     None
-                    if entered_rule
-                    else forecast.forecast_kpi(specs[kpi.id], uid, actual, measured, expectations, factor)
+                    if line_rule.rule in engine.score.ENTERED_RULES
+                    else forecast.forecast_kpi(
+                        specs[line.kpi_id.id], uid, inputs[-1][1], measured, expectations, factor
+                    )
                 )
             results, totals = forecast.score_forecast(
                 inputs, forecasts, appraisal.plan_id._grade_bands(), stored

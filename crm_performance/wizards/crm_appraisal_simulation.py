@@ -253,25 +253,9 @@ class CrmAppraisalSimulation(models.TransientModel):
             )
         )
         lines = {}
-        for (
-            appraisal_id,
-            plan_line_id,
-            actual,
-            has_data,
-            target,
-            points,
-        ) in rows:
-            # a deduction's actual is the occurrences counted; an entered item has data once entered
-            lines.setdefault(appraisal_id, []).append(
-                (
-                    plan_line_id,
-                    actual if has_data else None,
-                    target or 0.0,
-                    points or 0.0,
-                    actual or 0.0,
-                    bool(has_data),
-                )
-            )
+        for appraisal_id, plan_line_id, actual, has_data, target, points in rows:
+            _rule, *inputs = engine.score.stored_inputs(None, actual, has_data, target, points)
+            lines.setdefault(appraisal_id, []).append((plan_line_id, *inputs))
         return [
             simulate.Month(appraisal.user_id.id, appraisal.date_from, tuple(lines.get(appraisal.id, ())))
             for appraisal in appraisals
