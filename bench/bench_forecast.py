@@ -48,17 +48,20 @@ def open_as_of(env, forecast, moment, month, users, company):
     field = env["ir.model.fields"]._get("crm.lead", "stage_id").id
     env.cr.execute(
         """
-        WITH moves AS (
-            SELECT m.res_id AS lead, m.date, m.id, v.old_value_integer AS old, v.new_value_integer AS new
-              FROM mail_tracking_value v JOIN mail_message m ON m.id = v.mail_message_id
-             WHERE m.model = 'crm.lead' AND v.field_id = %(field)s
-        )
         SELECT l.id, l.user_id, l.team_id, COALESCE(s.sequence, 0), COALESCE(l.expected_revenue, 0)
           FROM crm_lead l
-          LEFT JOIN LATERAL (SELECT new FROM moves WHERE lead = l.id AND date <= %(moment)s
-                              ORDER BY date DESC, id DESC LIMIT 1) done ON TRUE
-          LEFT JOIN LATERAL (SELECT old FROM moves WHERE lead = l.id ORDER BY date, id LIMIT 1) first ON TRUE
-          LEFT JOIN crm_stage s ON s.id = COALESCE(done.new, first.old, l.stage_id)
+          LEFT JOIN LATERAL (
+                SELECT v.new_value_integer AS stage
+                  FROM mail_message m JOIN mail_tracking_value v ON v.mail_message_id = m.id
+                 WHERE m.model = 'crm.lead' AND m.res_id = l.id AND v.field_id = %(field)s
+                   AND m.date <= %(moment)s
+                 ORDER BY m.date DESC, m.id DESC LIMIT 1) done ON TRUE
+          LEFT JOIN LATERAL (
+                SELECT v.old_value_integer AS stage
+                  FROM mail_message m JOIN mail_tracking_value v ON v.mail_message_id = m.id
+                 WHERE m.model = 'crm.lead' AND m.res_id = l.id AND v.field_id = %(field)s
+                 ORDER BY m.date, m.id LIMIT 1) first ON TRUE
+          LEFT JOIN crm_stage s ON s.id = COALESCE(done.stage, first.stage, l.stage_id)
          WHERE l.type = 'opportunity' AND l.user_id = ANY(%(users)s)
            AND (l.company_id = %(company)s OR l.company_id IS NULL)
            AND l.create_date <= %(moment)s AND (l.date_closed IS NULL OR l.date_closed > %(moment)s)

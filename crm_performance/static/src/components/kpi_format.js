@@ -84,6 +84,11 @@ export function forecastParts(line, currency) {
         });
     }
     if (forecast.method === "pace") {
+        if (!forecast.pace) {
+            return _t("%(actual)s so far: no working day of the month left", {
+                actual: format(forecast.actual),
+            });
+        }
         return _t("%(actual)s so far + %(pace)s at the pace of the working days so far", {
             actual: format(forecast.actual),
             pace: format(forecast.pace),
@@ -91,6 +96,11 @@ export function forecastParts(line, currency) {
     }
     if (forecast.method === "none") {
         return _t("The actual as it stands");
+    }
+    if (!forecast.opportunity_count) {
+        return _t("%(actual)s so far: no open opportunity expected to close this month", {
+            actual: format(forecast.actual),
+        });
     }
     return _t("%(actual)s so far + %(pipeline)s expected from %(count)s open opportunities", {
         actual: format(forecast.actual),
