@@ -354,8 +354,10 @@ def make_leads(env, rng, salespeople, customers, count, window):
             lid = first + k
             team = teams[user]
             kind = "opportunity" if rng.random() < 0.7 else "lead"
+            # an opportunity is open only while it has not closed yet (it closes after the window):
+            # no stale pipeline, as a forecast backtest needs
             outcome = rng.choices(
-                ("won", "lost", "open"), (0.35, 0.35, 0.3) if kind == "opportunity" else (0, 0.3, 0.7)
+                ("won", "lost", "open"), (0.5, 0.5, 0) if kind == "opportunity" else (0, 0.3, 0.7)
             )[0]
             closed = created + timedelta(seconds=int(rng.gammavariate(2.0, 12.0) * 86400))
             if outcome != "open" and closed >= end:

@@ -307,6 +307,7 @@ class CrmAppraisalSimulation(models.TransientModel):
             "view_mode": "form",
             "target": "new",
             "name": _("What-if of %(plan)s", plan=self.plan_id.name),
+            "context": {**self.env.context, "dialog_size": "extra-large"},
         }
 
 
@@ -376,14 +377,14 @@ class CrmAppraisalSimulationResult(models.TransientModel):
     simulation_id = fields.Many2one("crm.appraisal.simulation", required=True, ondelete="cascade")
     user_id = fields.Many2one("res.users", string="User", readonly=True)
     employee_name = fields.Char(string="Employee", readonly=True)
-    months = fields.Integer(string="Months Appraised", readonly=True)
-    current_total = fields.Float(string="Total Now", readonly=True)
+    months = fields.Integer(string="Months", readonly=True)
+    current_total = fields.Float(string="Now", readonly=True)
     current_grade = fields.Char(string="Grade Now", readonly=True)
-    simulated_total = fields.Float(string="Total Simulated", readonly=True)
+    simulated_total = fields.Float(string="Simulated", readonly=True)
     simulated_grade = fields.Char(string="Grade Simulated", readonly=True)
     difference = fields.Float(compute="_compute_difference")
     monthly = fields.Json(readonly=True)
-    pay_base = fields.Float(string="Monthly Pay Base")
+    pay_base = fields.Float(string="Pay Base")
     current_pay = fields.Float(string="Pay Now", compute="_compute_pay", digits=(16, 2))
     simulated_pay = fields.Float(string="Pay Simulated", compute="_compute_pay", digits=(16, 2))
     pay_difference = fields.Float(string="Pay Difference", compute="_compute_pay", digits=(16, 2))
@@ -418,5 +419,5 @@ class CrmAppraisalSimulationDistribution(models.TransientModel):
 
     simulation_id = fields.Many2one("crm.appraisal.simulation", required=True, ondelete="cascade")
     grade = fields.Char(readonly=True)
-    current_count = fields.Integer(string="Months Now", readonly=True)
-    simulated_count = fields.Integer(string="Months Simulated", readonly=True)
+    current_count = fields.Integer(string="Now", readonly=True)
+    simulated_count = fields.Integer(string="Simulated", readonly=True)
