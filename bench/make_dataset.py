@@ -326,11 +326,12 @@ def make_leads(env, rng, salespeople, customers, count, window):
 
     Opportunities move through the open stages in their order (New, Qualified, Proposition...):
     a won one through all of them to the won stage, a lost one up to the stage it was lost in
-    (early stages more often: 50, 30, 20 %...), an open one up to its current stage; the moves
-    are spread evenly over the opportunity's life and tracked as Odoo tracks a stage change
-    (``track_stages``), except for the last month's wins, whose history ``plant_signals``
-    writes. The expected closing date (``date_deadline``) is the salesperson's estimate: the
-    day the deal closed (or will close) give or take a few days (normal, sd 5 days).
+    (early stages more often: the weight halves from one stage to the next), an open one up to
+    its current stage; the moves are spread evenly over the opportunity's life and tracked as
+    Odoo tracks a stage change (``track_stages``), except for the last month's wins, whose
+    history ``plant_signals`` writes. The expected closing date (``date_deadline``) is the
+    salesperson's estimate: the day the deal closed (or will close) give or take a few days
+    (normal, sd 5 days).
 
     Returns ({lead id: (user id, created, first follow-up, name)}, {won_status: count})."""
     template, open_stages, won_stage = lead_templates(env, salespeople[0])
