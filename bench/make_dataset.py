@@ -330,8 +330,22 @@ def lead_templates(env, user):
 def make_leads(env, rng, salespeople, customers, count, window):
     """Leads and opportunities over the window.
 
+    Opportunities move through the open stages in their order (New, Qualified, Proposition...):
+    a won one through all of them to the won stage, a lost one up to the stage it was lost in
+    (early stages more often: the weight halves from one stage to the next), an open one up to
+    its current stage; the moves are spread evenly over the opportunity's life and tracked as
+    Odoo tracks a stage change (``track_stages``), except for the last month's wins, whose
+    history ``plant_signals`` writes. The expected closing date (``date_deadline``) is the
+    salesperson's estimate: the day the deal closed (or will close) give or take a few days
+    (normal, sd 5 days).
+
     Returns ({lead id: (user id, created, first follow-up, name)}, {won_status: count})."""
     template, open_stages, won_stage = lead_templates(env, salespeople[0])
+    lost_weights = [0.5**k for k in range(len(open_stages))]
+    last_month = datetime.combine(window[1].replace(day=1) - timedelta(days=1), datetime.min.time()).replace(
+        day=1
+    )
+    moves = []
     teams = {member.user_id.id: member.crm_team_id for member in env["crm.team.member"].search([])}
     lost_reasons = env["crm.lost.reason"].search([]).ids or [None]
     # a few strong performers, many average ones
@@ -347,8 +361,10 @@ def make_leads(env, rng, salespeople, customers, count, window):
             lid = first + k
             team = teams[user]
             kind = "opportunity" if rng.random() < 0.7 else "lead"
+            # an opportunity is open only while it has not closed yet (it closes after the window):
+            # no stale pipeline, as a forecast backtest needs
             outcome = rng.choices(
-                ("won", "lost", "open"), (0.35, 0.35, 0.3) if kind == "opportunity" else (0, 0.3, 0.7)
+                ("won", "lost", "open"), (0.5, 0.5, 0) if kind == "opportunity" else (0, 0.3, 0.7)
             )[0]
             closed = created + timedelta(seconds=int(rng.gammavariate(2.0, 12.0) * 86400))
             if outcome != "open" and closed >= end:
@@ -371,8 +387,11 @@ def make_leads(env, rng, salespeople, customers, count, window):
                 email = None
             if outcome == "won":
                 stage, probability, active, closed_at = won_stage, 100.0, True, closed
+                path = [*open_stages, won_stage]
             elif outcome == "lost":
-                stage, probability, active, closed_at = rng.choice(open_stages), 0.0, False, closed
+                stage = rng.choices(open_stages, lost_weights)[0]
+                probability, active, closed_at = 0.0, False, closed
+                path = open_stages[: open_stages.index(stage) + 1]
             else:
                 stage, probability, active, closed_at = (
                     rng.choice(open_stages),
@@ -380,6 +399,19 @@ def make_leads(env, rng, salespeople, customers, count, window):
                     True,
                     None,
                 )
+                path = open_stages[: open_stages.index(stage) + 1]
+            if kind == "opportunity" and not (outcome == "won" and closed >= last_month):
+                reached = min(closed_at or end, end)
+                moves.extend(
+                    (
+                        lid,
+                        created + (reached - created) * step / (len(path) - 1 or 1),
+                        path[step - 1],
+                        path[step],
+                    )
+                    for step in range(1, len(path))
+                )
+            deadline = (closed + timedelta(days=round(rng.gauss(0, 5)))).date()
             hours = rng.expovariate(1 / 16.0)
             # a deal is hardly won without talking to the customer
             followed_up = rng.random() < (0.98 if outcome == "won" else 0.85)
@@ -399,7 +431,7 @@ def make_leads(env, rng, salespeople, customers, count, window):
                 *(created, 0.0, closed_at, abs((closed_at - created).days) if closed_at else None),
                 *(
                     closed_at or created,
-                    (created + timedelta(days=30)).date() if kind == "opportunity" else None,
+                    deadline if kind == "opportunity" else None,
                 ),
                 *(partner, name if partner else None, None, email, email, _email_domain(email)),
                 *("correct" if email else None, phone, phone),
@@ -408,6 +440,7 @@ def make_leads(env, rng, salespeople, customers, count, window):
             )
 
     bulk_insert(env, "crm.lead", template, LEAD_COLUMNS, rows())
+    track_stages(env, moves)
     return followed, dict(stats)
 
 
@@ -765,7 +798,7 @@ def main(argv=None):
         checked = verify(env, salespeople, stats, window)
         say(f"verified: ORM reads match, stored computed fields recomputed identically ({checked})")
         gamed = plant_signals(env, rng, salespeople, window)
-        say(f"last month's stage history; gamed salespeople: {gamed}")
+        say(f"last month's wins' stage history; gamed salespeople: {gamed}")
     subprocess.run(["vacuumdb", "--analyze", "--quiet", args.db], check=True)
     say("done")
 

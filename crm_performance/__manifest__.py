@@ -19,6 +19,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "views/crm_kpi_definition_views.xml",
+        "wizards/crm_appraisal_simulation_views.xml",
         "views/crm_appraisal_plan_views.xml",
         "views/crm_appraisal_period_views.xml",
         "views/crm_kpi_target_views.xml",

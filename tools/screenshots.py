@@ -28,6 +28,7 @@ APPRAISALS = "/odoo/action-crm_performance.crm_appraisal_action"
 # lists open as kanban cards on a phone
 LIST = ".o_list_view, .o_kanban_view"
 TEAM_BOARD = "/odoo/action-crm_performance.crm_performance_dashboard_action_team"
+WHAT_IF = "/odoo/action-crm_performance.crm_appraisal_simulation_action"
 SCREENS = {
     "admin": [
         ("kpi-definition", "{kpi_form}", ".o_form_view"),
@@ -56,6 +57,8 @@ SCREENS = {
             "/odoo/action-crm_performance.crm_performance_dashboard_action_my",
             ".o_crm_my_performance",
         ),
+        ("what-if", WHAT_IF, ".o_dialog .o_form_view"),
+        ("what-if-results", WHAT_IF, ".o_dialog .o_crm_simulation_results", "button[name='action_simulate']"),
     ],
     "vp": [
         ("queue", APPRAISALS, LIST),

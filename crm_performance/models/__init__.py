@@ -24,3 +24,4 @@ from . import calendar_event
 from . import crm_performance_dashboard
 from . import crm_appraisal_queue
 from . import crm_appraisal_display
+from . import crm_appraisal_forecast

@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from .. import engine
 from ..tools import bulk, scoring
 from ..tools.trusted import TRUSTED, trusted
 from ..tools.workflow import FROZEN_STATES, STATES, WORKFLOW
@@ -57,17 +58,6 @@ RESULT_FIELDS = {
 
 def _name(employee, period, plan):
     return f"{employee.name} – {period.name} – {plan.name}"
-
-
-def _totals(weighted_scores, completion_achievements, bands):
-    """Total, grade and plan completion of an appraisal from its lines (in their order)."""
-    total = sum(weighted_scores)
-    return {
-        "total_score": total,
-        "computed_total": total,
-        "grade": scoring.grade(total, bands),
-        "completion_rate": completion_achievements[0] if completion_achievements else 0.0,
-    }
 
 
 class CrmAppraisal(models.Model):
@@ -649,7 +639,7 @@ class CrmAppraisal(models.Model):
             for line in plan_lines
         }
         plan_rules = {plan.id: (plan.line_ids.ids, plan._grade_bands()) for plan in plans}
-        rounded = {fname: bulk.converter(Line, fname) for fname in ("weighted_score", "achievement")}
+        stored = bulk.converter(Line, "weighted_score")
         scores = []
         for employee, uid, plan, stored_lines in entries:
             plan_line_ids, bands = plan_rules[plan.id]
@@ -683,16 +673,14 @@ class CrmAppraisal(models.Model):
                 # totals add the values as stored, in the lines' order (sequence, id; new ones last)
                 ranked.append(((sequence, line_id is None, line_id or index), values, is_completion))
             ranked.sort(key=lambda item: item[0])
-            totals = _totals(
-                [rounded["weighted_score"](values["weighted_score"]) for _key, values, _completion in ranked],
-                [
-                    rounded["achievement"](values["achievement"])
-                    for _key, values, completion in ranked
-                    if completion
-                ],
-                bands,
+            scores.append(
+                (
+                    scored,
+                    engine.score.totals(
+                        [(values, completion) for _key, values, completion in ranked], bands, stored
+                    ),
+                )
             )
-            scores.append((scored, totals))
         return scores
 
     @api.model
@@ -724,11 +712,8 @@ class CrmAppraisal(models.Model):
     def _compute_totals(self):
         now = fields.Datetime.now()
         for appraisal in self.with_context(**{COMPUTE: TRUSTED}):
-            lines = appraisal.line_ids
-            completion = lines.filtered("is_completion_line")
-            values = _totals(
-                lines.mapped("weighted_score"),
-                completion.mapped("achievement"),
+            values = engine.score.totals(
+                [(line, line.is_completion_line) for line in appraisal.line_ids],
                 appraisal.plan_id._grade_bands(),
             )
             appraisal.write({**appraisal._keep_correction(values), "computed_at": now})
@@ -752,19 +737,15 @@ class CrmAppraisal(models.Model):
             months = by_key.get((appraisal.employee_id, appraisal.plan_id), self.browse())
             present = {m.date_from.replace(day=1) for m in months}
             missing = [start for start in month_starts if start not in present]
-            divisor = len(month_starts) if appraisal.plan_id.rollup_missing == "zero" else len(months)
-            total = sum(months.mapped("total_score")) / divisor if divisor else 0.0
-            completion = sum(months.mapped("completion_rate")) / divisor if divisor else 0.0
+            totals = engine.score.rollup(
+                [(month.total_score, month.completion_rate) for month in months],
+                len(month_starts),
+                appraisal.plan_id.rollup_missing,
+                appraisal.plan_id._grade_bands(),
+            )
             vals_list.append(
                 {
-                    **appraisal._keep_correction(
-                        {
-                            "total_score": total,
-                            "computed_total": total,
-                            "grade": scoring.grade(total, appraisal.plan_id._grade_bands()),
-                        }
-                    ),
-                    "completion_rate": completion,
+                    **appraisal._keep_correction(totals),
                     "month_count": len(month_starts),
                     "months_present": len(months),
                     "missing_months": ", ".join(f"{m.year}-{m.month:02d}" for m in missing) or False,
@@ -913,7 +894,8 @@ class CrmAppraisal(models.Model):
 
     @api.model
     def _schedule_kpi_alerts(self, today):
-        """During a month, alert the manager of KPIs running below their alert threshold."""
+        """During a month, alert the manager of KPIs whose forecast at the period's end
+        (``_forecast``: pipeline, own pace) falls below their alert threshold."""
         lines = self.env["crm.appraisal.line"].search(
             [
                 ("appraisal_id.state", "=", "draft"),
@@ -924,9 +906,17 @@ class CrmAppraisal(models.Model):
                 ("target", ">", 0),
             ]
         )
-        for appraisal, alerts in (
-            lines.filtered(lambda line: line._is_below_pace(today)).grouped("appraisal_id").items()
-        ):
+        forecasts = lines.appraisal_id._forecast(today)
+
+        def below(line):
+            projected = forecasts.get(line.appraisal_id.id, {}).get("lines", {}).get(line.id)
+            return bool(
+                projected
+                and projected["forecast"] is not None
+                and projected["achievement"] < line.plan_line_id.alert_threshold
+            )
+
+        for appraisal, alerts in lines.filtered(below).grouped("appraisal_id").items():
             appraisal._schedule_once(
                 "crm_performance.mail_activity_type_kpi_alert",
                 appraisal.manager_id.user_id or appraisal.team_id.user_id,

@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import drilldown, scoring
+from ..tools import drilldown
 from ..tools.trusted import trusted
 from ..tools.workflow import WORKFLOW
 from .crm_appraisal import INPUT_FIELDS
@@ -165,21 +165,6 @@ class CrmAppraisalLine(models.Model):
         """Values of the line for a measured ``actual`` (None: no data) and ``target``."""
         self.ensure_one()
         return self.plan_line_id._scorer()(actual, target, self.manual_points, self.occurrences, self.entered)
-
-    def _is_below_pace(self, today):
-        """Achievement against the linear pace of the period is under the line's alert threshold.
-
-        Counts and sums accumulate over the month, so they are compared with the share of the
-        target due by today; rates and averages are compared with the full target.
-        """
-        self.ensure_one()
-        pace = 1.0
-        if self.measure_mode in ("count", "sum"):
-            pace = self.appraisal_id.period_id._elapsed_ratio(today)
-        ratio = scoring.achievement(
-            self.actual if self.has_data else None, self.target * pace, self.direction, self.plan_line_id.cap
-        )
-        return ratio is not None and ratio * 100.0 < self.plan_line_id.alert_threshold
 
     def action_open_records(self):
         """Drill-down: the exact records counted for this line, opened with the user's own rights;

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import scoring
+from .. import engine
 from ..tools.trusted import trusted
 
 PLAN_WRITE = "crm_performance_plan_write"
@@ -65,8 +65,9 @@ class CrmAppraisalPlanLine(models.Model):
     alert_threshold = fields.Float(
         string="Alert Below (%)",
         default=0.0,
-        help="During the period, alert the manager when the achievement against the linear pace of "
-        "the period falls below this percentage (0 = no alert).",
+        help="During the period, alert the manager when the forecast achievement at the period's "
+        "end (open pipeline, own pace) falls below this percentage (0 = no alert); below it the "
+        "forecast reads Off track.",
     )
 
     _weight_positive = models.Constraint("CHECK(weight > 0)", "A KPI line weight must be greater than 0.")
@@ -174,51 +175,44 @@ class CrmAppraisalPlanLine(models.Model):
         if not trusted(self.env, PLAN_WRITE):
             self.plan_id._check_weights()
 
+    def _line_rule(self):
+        """This line's rule as the engine reads it (``engine.score.LineRule``)."""
+        self.ensure_one()
+        return engine.score.LineRule(
+            weight=self.weight,
+            rule=self.scoring_rule,
+            direction=self.direction,
+            cap=self.cap,
+            floor=self.floor,
+            bands=tuple((band.min_achievement, band.points) for band in self.band_ids),
+            max_points=self.max_points,
+            penalty=self.penalty,
+            is_completion=self.is_completion_line,
+        )
+
     def _scorer(self):
         """This line's rule as a plain function, its fields read once (the computation calls it
         for every employee): ``scorer(actual, target, manual_points, occurrences, entered)``
-        returns the result values of an appraisal line for a measured ``actual`` (None: no data)
-        and ``target``, or for the points / occurrences entered on a manual / deduction line
-        (nothing entered yet: no data, no score, "Not entered"). A deduction line's actual is
-        what is counted (half a day counts as a day), the note says what was entered."""
-        self.ensure_one()
-        rule, weight, direction, cap = self.scoring_rule, self.weight, self.direction, self.cap
-        floor, max_points, penalty = self.floor, self.max_points, self.penalty
-        bands = [(band.min_achievement, band.points) for band in self.band_ids]
-        no_target, no_data, not_entered = _("No target"), _("No data"), _("Not entered")
-        counted_as = _("%(entered)s entered, counted as %(counted)s")
+        returns the result values of an appraisal line (``engine.score.score_line``) with its
+        note in the user's language."""
+        line_rule = self._line_rule()
+        notes = self._note_texts()
 
         def scorer(actual, target, manual_points, occurrences, entered):
-            ratio, note, score = None, False, 0.0
-            if rule in ("manual", "deduction") and not entered:
-                actual, target, note = None, max_points if rule == "manual" else 0.0, not_entered
-            elif rule == "manual":
-                actual, target = manual_points, max_points
-                score = scoring.manual_score(manual_points, max_points)
-            elif rule == "deduction":
-                actual, target = scoring.counted_occurrences(occurrences), 0.0
-                score = scoring.deduction_score(occurrences, max_points, penalty)
-                if actual != occurrences:
-                    note = counted_as % {"entered": f"{occurrences:g}", "counted": f"{actual:g}"}
-            else:
-                ratio = scoring.achievement(actual, target, direction, cap)
-                if not target:
-                    note = no_target
-                elif actual is None:
-                    note = no_data
-                if rule == "banded":
-                    score = scoring.banded_score(ratio, bands)
-                else:
-                    score = scoring.linear_score(ratio, floor, cap)
-            return {
-                "weight": weight,
-                "target": target or 0.0,
-                "actual": actual or 0.0,
-                "has_data": actual is not None,
-                "achievement": 100.0 * ratio if ratio is not None else 0.0,
-                "score": score,
-                "weighted_score": scoring.weighted(weight, score),
-                "note": note,
-            }
+            values = engine.score.score_line(line_rule, actual, target, manual_points, occurrences, entered)
+            if values["note"]:
+                code, params = values["note"]
+                values["note"] = notes[code] % params if params else notes[code]
+            return values
 
         return scorer
+
+    @api.model
+    def _note_texts(self):
+        """What a line says about its figure, per ``engine.score`` note code."""
+        return {
+            engine.score.NO_TARGET: _("No target"),
+            engine.score.NO_DATA: _("No data"),
+            engine.score.NOT_ENTERED: _("Not entered"),
+            engine.score.COUNTED_AS: _("%(entered)s entered, counted as %(counted)s"),
+        }

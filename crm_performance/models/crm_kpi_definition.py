@@ -10,6 +10,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
+from ..engine import forecast
 from ..tools import currency
 
 SOURCE_MODES = ("count", "sum", "average", "customers")
@@ -219,6 +220,26 @@ class CrmKpiDefinition(models.Model):
         default="previous",
     )
 
+    forecast_method = fields.Selection(
+        [
+            ("pace", "Own pace of working days"),
+            ("won", "Open opportunities × win rate (won)"),
+            ("lost", "Open opportunities × loss rate (lost)"),
+            ("closed", "Open opportunities closing (won or lost)"),
+            ("none", "The actual as it stands"),
+        ],
+        string="Forecast",
+        compute="_compute_forecast_method",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="How the period's end is forecast from today. The pipeline methods count the "
+        "salesperson's open opportunities expected to close in the period, weighted by the win rate "
+        "of their stage on the deals closed over the previous months (counts: one per opportunity; "
+        "sums: its amount of the measured field). Pace: the actual so far ÷ working days elapsed × "
+        "working days of the period. Ratios forecast their numerator and denominator.",
+    )
+
     # manual / deduction
     max_points = fields.Float(
         default=100.0, help="Manual: the most points a reviewer can give. Deduction: the starting points."
@@ -252,6 +273,78 @@ class CrmKpiDefinition(models.Model):
     def _compute_company_scoped(self):
         for kpi in self:
             kpi.company_scoped = bool(kpi.model_name in self.env and _company_field(self.env[kpi.model_name]))
+
+    @api.depends("measure_mode", "model_id", "domain", "date_field_id", "user_field_id")
+    def _compute_forecast_method(self):
+        for kpi in self:
+            kpi.forecast_method = kpi._pipeline_method() or (
+                "pace" if kpi.measure_mode in ("count", "sum", "customers") else "none"
+            )
+
+    def _pipeline_method(self):
+        """ "won", "lost" or "closed" for a count or sum of the salesperson's opportunities closed
+        in the period whose filter is only their outcome (what the open pipeline can add to);
+        False otherwise."""
+        self.ensure_one()
+        if (
+            self.measure_mode not in ("count", "sum")
+            or self.model_name != "crm.lead"
+            or self.date_field_id.name != "date_closed"
+            or self.user_field_id.name != "user_id"
+        ):
+            return False
+        try:
+            leaves = safe_eval(self.domain or "[]")
+        except (ValueError, SyntaxError, NameError):
+            return False
+        outcomes = set()
+        for leaf in leaves:
+            if not isinstance(leaf, list | tuple) or len(leaf) != 3:
+                return False
+            fname, operator, value = leaf
+            if fname == "won_status" and operator in ("=", "in"):
+                outcomes |= set(value if isinstance(value, list | tuple) else [value])
+            elif fname not in ("active", "type"):
+                return False
+        return {
+            frozenset(["won"]): "won",
+            frozenset(["lost"]): "lost",
+            frozenset(["won", "lost"]): "closed",
+        }.get(frozenset(outcomes), False)
+
+    def _forecast_spec(self):
+        """How this KPI is forecast, as the engine reads it (``engine.forecast.KpiSpec``)."""
+        self.ensure_one()
+        if self.measure_mode == "ratio":
+            return forecast.KpiSpec(
+                self.id,
+                "ratio",
+                numerator=self.numerator_id._forecast_spec(),
+                denominator=self.denominator_id._forecast_spec(),
+            )
+        pipeline = self.forecast_method in forecast.PIPELINE_METHODS
+        return forecast.KpiSpec(
+            self.id,
+            self.forecast_method or "none",
+            field=self.field_id.name if pipeline and self.measure_mode == "sum" else None,
+        )
+
+    @api.constrains("forecast_method", "measure_mode", "model_id", "user_field_id")
+    def _check_forecast_method(self):
+        for kpi in self:
+            pipeline = kpi.forecast_method in ("won", "lost", "closed")
+            if pipeline and (
+                kpi.measure_mode not in ("count", "sum")
+                or kpi.model_name != "crm.lead"
+                or kpi.user_field_id.name != "user_id"
+            ):
+                raise ValidationError(
+                    _(
+                        "KPI “%(kpi)s”: a pipeline forecast needs a count or sum of opportunities "
+                        "(Lead/Opportunity) attributed by their Salesperson.",
+                        kpi=kpi.name,
+                    )
+                )
 
     @api.constrains(*SOURCE_FIELDS)
     def _check_source(self):

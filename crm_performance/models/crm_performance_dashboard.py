@@ -42,11 +42,13 @@ class CrmPerformanceDashboard(models.AbstractModel):
         current = appraisals.filtered(lambda a: a.date_from == start).with_prefetch()
         months = [first + relativedelta(months=n) for n in range(TREND_MONTHS)]
         by_plan_month = {(a.plan_id.id, a.date_from): a for a in appraisals}
+        forecasts = current._forecast(today)
         return {
             **self._month_data(start, today),
             "employee": current[:1].employee_id.name or self.env.user.name,
             "appraisals": [
-                self._appraisal_data(appraisal, months, by_plan_month, today) for appraisal in current
+                self._appraisal_data(appraisal, months, by_plan_month, today, forecasts.get(appraisal.id))
+                for appraisal in current
             ],
         }
 
@@ -63,9 +65,10 @@ class CrmPerformanceDashboard(models.AbstractModel):
         }
 
     @api.model
-    def _appraisal_data(self, appraisal, months, by_plan_month, today):
+    def _appraisal_data(self, appraisal, months, by_plan_month, today, forecast=None):
         previous = by_plan_month.get((appraisal.plan_id.id, months[-2]))
         pace = appraisal.period_id._elapsed_ratio(today)
+        forecast = forecast or {"lines": {}}
         return {
             "id": appraisal.id,
             "name": appraisal.name,
@@ -78,7 +81,12 @@ class CrmPerformanceDashboard(models.AbstractModel):
             "rank_count": appraisal.rank_count,
             "previous_total": previous.total_score if previous else None,
             "pace": pace,
-            "lines": [self._line_data(line, pace) for line in appraisal.line_ids],
+            "forecast": {"total_score": forecast["total_score"], "grade": forecast["grade"]}
+            if "total_score" in forecast
+            else None,
+            "lines": [
+                self._line_data(line, pace, forecast["lines"].get(line.id)) for line in appraisal.line_ids
+            ],
             "trend": [
                 {
                     "month": fields.Date.to_string(month),
@@ -91,7 +99,7 @@ class CrmPerformanceDashboard(models.AbstractModel):
         }
 
     @api.model
-    def _line_data(self, line, pace):
+    def _line_data(self, line, pace, forecast=None):
         kpi = line.kpi_id
         mode = kpi.measure_mode
         due = line_pace(mode, pace)
@@ -115,6 +123,26 @@ class CrmPerformanceDashboard(models.AbstractModel):
             "max_points": line.max_points,
             "status": line_status(mode, line.has_data, line.target, line.achievement, due),
             "can_open": line.scoring_rule not in ENTERED_MODES,
+            "forecast": self._forecast_data(forecast),
+        }
+
+    @api.model
+    def _forecast_data(self, forecast):
+        """A line's forecast as the screens show it: the value at the period's end and its parts
+        (actual, what the open pipeline and the pace add, how many opportunities), the achievement
+        and score it would give, and its state (on track, at risk, off track)."""
+        if not forecast or forecast["forecast"] is None:
+            return None
+        return {
+            "method": forecast["method"],
+            "value": forecast["forecast"],
+            "actual": forecast["actual"] or 0.0,
+            "pipeline": forecast["pipeline"],
+            "pace": forecast["pace"],
+            "opportunity_count": len(forecast["opportunity_ids"]),
+            "achievement": forecast["achievement"],
+            "score": forecast["score"],
+            "status": forecast["status"],
         }
 
     @api.readonly
@@ -143,6 +171,7 @@ class CrmPerformanceDashboard(models.AbstractModel):
         )
         rows = appraisals.filtered(lambda a: a.plan_id == plan)
         pace = rows[:1].period_id._elapsed_ratio(today) if rows else 0.0
+        forecasts = rows._forecast(today)
         members = [
             {
                 "id": appraisal.id,
@@ -155,7 +184,16 @@ class CrmPerformanceDashboard(models.AbstractModel):
                 # integrity signals to explain, as the reader may see them (none of their own)
                 "signals": appraisal.signal_count,
                 "signal_summary": appraisal.signal_summary or "",
-                "lines": {line.plan_line_id.id: self._line_data(line, pace) for line in appraisal.line_ids},
+                "forecast_total": forecasts[appraisal.id]["total_score"]
+                if appraisal.id in forecasts
+                else None,
+                "forecast_grade": forecasts[appraisal.id]["grade"] if appraisal.id in forecasts else "",
+                "lines": {
+                    line.plan_line_id.id: self._line_data(
+                        line, pace, forecasts.get(appraisal.id, {}).get("lines", {}).get(line.id)
+                    )
+                    for line in appraisal.line_ids
+                },
             }
             for appraisal in rows
         ]

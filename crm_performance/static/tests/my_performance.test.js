@@ -141,3 +141,38 @@ test("previous month and drill-down", async () => {
     await contains(".o_crm_kpi[data-kpi='Won deals'] .o_crm_kpi_open").click();
     expect.verifySteps(["month null", "month 2025-02-01", "records of line 2"]);
 });
+
+test("forecast of the month's end: marker, parts, state and the opportunities counted", async () => {
+    onRpc("get_my_performance", () => {
+        const data = march();
+        const [appraisal] = data.appraisals;
+        appraisal.forecast = { total_score: 99.5, grade: "A" };
+        appraisal.lines[1].forecast = {
+            method: "won", value: 35, actual: 19, pipeline: 16, pace: 0, opportunity_count: 3,
+            achievement: 87.5, score: 87.5, status: "at_risk",
+        };
+        appraisal.lines[2].forecast = {
+            method: "none", value: 14.25, actual: 14.25, pipeline: 0, pace: 0, opportunity_count: 0,
+            achievement: 84.21, score: 84.21, status: null,
+        };
+        return data;
+    });
+    onRpc("action_open_forecast", ({ args }) => {
+        expect.step(`forecast of line ${args[0]}`);
+        return { type: "ir.actions.act_window_close" };
+    });
+    await mountWithCleanup(WebClient);
+    await getService("action").doAction(12);
+    expect(".o_crm_total_forecast").toHaveText("Forecast 99.50 · A");
+    const deals = ".o_crm_kpi[data-kpi='Won deals']";
+    expect(`${deals} .o_crm_forecast_value`).toHaveText("35");
+    expect(`${deals} .o_crm_forecast_status`).toHaveText("At risk");
+    expect(`${deals} .o_crm_forecast_marker`).toHaveClass("bg-warning");
+    expect(`${deals} .o_crm_forecast_text`).toHaveText("19 so far + 16 expected from 3 open opportunities");
+    const days = ".o_crm_kpi[data-kpi='Average days to close']";
+    expect(`${days} .o_crm_forecast_marker`).toHaveCount(0);
+    expect(`${days} .o_crm_forecast_open`).toHaveCount(0);
+    expect(".o_crm_kpi[data-kpi='Won revenue'] .o_crm_forecast").toHaveCount(0);
+    await contains(`${deals} .o_crm_forecast_open`).click();
+    expect.verifySteps(["forecast of line 2"]);
+});

@@ -63,3 +63,48 @@ export const STATUS = {
     entered: { label: _t("Entered"), color: "primary" },
     not_entered: { label: _t("Not entered"), color: "secondary" },
 };
+
+/** Where a KPI's forecast of the period's end stands against its target. */
+export const FORECAST_STATUS = {
+    on_track: { label: _t("On track"), color: "success" },
+    at_risk: { label: _t("At risk"), color: "warning" },
+    off_track: { label: _t("Off track"), color: "danger" },
+};
+
+/**
+ * What a forecast is made of, in words: the actual so far and what the open opportunities
+ * (weighted by their stage's win rate) or the pace of the working days so far add.
+ */
+export function forecastParts(line, currency) {
+    const forecast = line.forecast;
+    const format = (value) => formatKpiValue(value, line, currency);
+    if (forecast.method === "ratio") {
+        return _t("From the forecast of its parts, %(count)s open opportunities counted", {
+            count: forecast.opportunity_count,
+        });
+    }
+    if (forecast.method === "pace") {
+        if (!forecast.pace) {
+            return _t("%(actual)s so far: no working day of the month left", {
+                actual: format(forecast.actual),
+            });
+        }
+        return _t("%(actual)s so far + %(pace)s at the pace of the working days so far", {
+            actual: format(forecast.actual),
+            pace: format(forecast.pace),
+        });
+    }
+    if (forecast.method === "none") {
+        return _t("The actual as it stands");
+    }
+    if (!forecast.opportunity_count) {
+        return _t("%(actual)s so far: no open opportunity expected to close this month", {
+            actual: format(forecast.actual),
+        });
+    }
+    return _t("%(actual)s so far + %(pipeline)s expected from %(count)s open opportunities", {
+        actual: format(forecast.actual),
+        pipeline: format(forecast.pipeline),
+        count: forecast.opportunity_count,
+    });
+}

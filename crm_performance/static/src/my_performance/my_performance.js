@@ -5,7 +5,15 @@ import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 import { Component, onWillStart, useEffect, useRef, useState } from "@odoo/owl";
 
-import { STATUS, formatKpiValue, formatPercent, formatScore, gapText } from "../components/kpi_format";
+import {
+    FORECAST_STATUS,
+    STATUS,
+    forecastParts,
+    formatKpiValue,
+    formatPercent,
+    formatScore,
+    gapText,
+} from "../components/kpi_format";
 import { MonthNav } from "../components/month_nav";
 
 const { DateTime } = luxon;
@@ -92,6 +100,23 @@ export class MyPerformance extends Component {
         return ["reached", "on_track", "behind"].includes(line.status) && line.pace > 0 && line.pace < 1;
     }
 
+    forecastStatus(line) {
+        return FORECAST_STATUS[line.forecast.status];
+    }
+
+    forecastParts(line) {
+        return forecastParts(line, this.state.data.currency);
+    }
+
+    /** The forecast marker: where the bar will be at the period's end. */
+    forecastLeft(line) {
+        return Math.min(Math.max(line.forecast.achievement, 0), 100);
+    }
+
+    forecastTitle(line) {
+        return _t("Forecast at the end of the month: %(value)s", { value: this.value(line.forecast.value, line) });
+    }
+
     expected(line) {
         return _t("Expected by today: %(value)s", { value: this.value(line.target * line.pace, line) });
     }
@@ -129,6 +154,11 @@ export class MyPerformance extends Component {
 
     async openRecords(line) {
         const action = await this.orm.call("crm.appraisal.line", "action_open_records", [[line.id]]);
+        await this.actionService.doAction(action);
+    }
+
+    async openForecast(line) {
+        const action = await this.orm.call("crm.appraisal.line", "action_open_forecast", [[line.id]]);
         await this.actionService.doAction(action);
     }
 

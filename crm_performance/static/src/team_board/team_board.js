@@ -1,9 +1,17 @@
+import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 import { Component, onWillStart, useState } from "@odoo/owl";
 
-import { STATUS, formatKpiValue, formatPercent, formatScore } from "../components/kpi_format";
+import {
+    FORECAST_STATUS,
+    STATUS,
+    forecastParts,
+    formatKpiValue,
+    formatPercent,
+    formatScore,
+} from "../components/kpi_format";
 import { MonthNav } from "../components/month_nav";
 
 /** Heat of an achievement (or of the score of an entered item), in four steps. */
@@ -66,6 +74,10 @@ export class TeamBoard extends Component {
         return line ? this.cellValue(line) ?? -1 : -1;
     }
 
+    get hasForecast() {
+        return this.state.data.members.some((member) => typeof member.forecast_total === "number");
+    }
+
     get members() {
         const direction = this.state.ascending ? 1 : -1;
         return [...this.state.data.members].sort((a, b) => {
@@ -109,7 +121,23 @@ export class TeamBoard extends Component {
             return "";
         }
         const currency = this.state.data.currency;
-        return `${formatKpiValue(line.actual, line, currency)} / ${formatKpiValue(line.target, line, currency)}`;
+        const title = `${formatKpiValue(line.actual, line, currency)} / ${formatKpiValue(line.target, line, currency)}`;
+        if (!line.forecast) {
+            return title;
+        }
+        const forecast = _t("Forecast: %(value)s", { value: formatKpiValue(line.forecast.value, line, currency) });
+        return `${title}\n${forecast}\n${forecastParts(line, currency)}`;
+    }
+
+    /** The forecast marker of a cell: the achievement forecast at the month's end and its state. */
+    forecast(line) {
+        if (!line?.forecast?.status) {
+            return null;
+        }
+        return {
+            text: formatPercent(line.forecast.achievement),
+            ...FORECAST_STATUS[line.forecast.status],
+        };
     }
 
     teamClass(value) {

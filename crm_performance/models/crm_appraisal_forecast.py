@@ -1,0 +1,171 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+from .. import engine
+from ..tools import bulk, drilldown
+
+forecast = engine.forecast
+# months of closed deals the stage win rates are observed on, before the forecast month
+HISTORY_MONTHS = 6
+
+
+class CrmAppraisal(models.Model):
+    """The forecast of a month in progress (``engine.forecast``): each measured line at the
+    period's end, and the total and grade it would give."""
+
+    _inherit = "crm.appraisal"
+
+    def _forecast(self, today):
+        """``{appraisal id: forecast}`` of the months among these appraisals that ``today`` falls
+        in (others get none). A forecast is ``{"total_score", "grade", "lines": {line
+        id: {method, actual, forecast, pipeline, pace, opportunity_ids, achievement, score,
+        weighted_score, status}}}``.
+
+        The caller reads these appraisals; like their scores, the forecasts count every record of
+        their salespeople (as superuser), and only theirs: the opportunities of a line are its
+        salesperson's own. A fixed number of queries per month, whatever the salespeople.
+        """
+        self.check_access("read")
+        running = self.sudo().filtered(
+            lambda a: a.period_type == "month" and a.date_from <= today <= a.date_to
+        )
+        result = {}
+        for period, appraisals in running.grouped("period_id").items():
+            result.update(appraisals._forecast_month(period, today))
+        return result
+
+    def _forecast_month(self, period, today):
+        company = period.company_id
+        user_ids = set(self.user_id.ids)
+        lines = self.line_ids
+        specs = {kpi.id: kpi._forecast_spec() for kpi in lines.kpi_id}
+        parts = self.env["crm.kpi.definition"].browse(
+            {part.id for spec in specs.values() if spec.method == "ratio" for part in spec.parts()}
+        )
+        cache = {}
+        parts._prefetch_measures(period.date_from, period.date_to, company, user_ids, cache)
+        measured = {
+            part.id: part._measure(period.date_from, period.date_to, company, user_ids, cache)
+            for part in parts
+        }
+        expectations = {}
+        if any(part.method in forecast.PIPELINE_METHODS for spec in specs.values() for part in spec.parts()):
+            amounts = sorted({part.field for spec in specs.values() for part in spec.parts() if part.field})
+            expectations = forecast.pipeline_expectations(
+                specs.values(),
+                self._open_opportunities(period, user_ids, amounts),
+                forecast.WinRates(self._closed_deals(period)),
+            )
+        factor = forecast.pace_factor(period.date_from, period.date_to, today)
+
+        stored = bulk.converter(lines, "weighted_score")
+        rules = {plan_line.id: plan_line._line_rule() for plan_line in lines.plan_line_id}
+        result = {}
+        for appraisal in self:
+            uid = appraisal.user_id.id
+            inputs, forecasts = [], []
+            for line in appraisal.line_ids:
+                line_rule = rules[line.plan_line_id.id]
+                inputs.append(
+                    engine.score.stored_inputs(
+                        line_rule, line.actual, line.has_data, line.target, line.manual_points
+                    )
+                )
+                forecasts.append(
+                    None
+                    if line_rule.rule in engine.score.ENTERED_RULES
+                    else forecast.forecast_kpi(
+                        specs[line.kpi_id.id], uid, inputs[-1][1], measured, expectations, factor
+                    )
+                )
+            results, totals = forecast.score_forecast(
+                inputs, forecasts, appraisal.plan_id._grade_bands(), stored
+            )
+            result[appraisal.id] = {
+                "total_score": totals["total_score"],
+                "grade": totals["grade"] or "",
+                "lines": {
+                    line.id: {
+                        **vars(projected),
+                        "achievement": values["achievement"],
+                        "score": values["score"],
+                        "weighted_score": values["weighted_score"],
+                        "status": forecast.status(
+                            values["achievement"], bool(line.target), line.plan_line_id.alert_threshold
+                        ),
+                    }
+                    for line, projected, values in zip(appraisal.line_ids, forecasts, results, strict=True)
+                    if projected
+                },
+            }
+        return result
+
+    @api.model
+    def _open_opportunities(self, period, user_ids, amount_fields):
+        """The open opportunities of ``user_ids`` in the period's company (or shared) expected to
+        close in the period: one query."""
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT l.id, l.user_id, l.team_id, COALESCE(s.sequence, 0), COALESCE(l.probability, 0)%s"
+                " FROM crm_lead l LEFT JOIN crm_stage s ON s.id = l.stage_id"
+                " WHERE l.active AND l.type = 'opportunity' AND l.won_status = 'pending'"
+                " AND l.user_id = ANY(%s) AND (l.company_id = %s OR l.company_id IS NULL)"
+                " AND l.date_deadline BETWEEN %s AND %s ORDER BY l.id",
+                SQL("").join(SQL(", COALESCE(l.%s, 0)", SQL.identifier(fname)) for fname in amount_fields),
+                sorted(user_ids),
+                period.company_id.id,
+                period.date_from,
+                period.date_to,
+            )
+        )
+        return [
+            forecast.Opportunity(
+                id=lead_id,
+                user_id=user_id,
+                team_id=team_id,
+                stage_sequence=sequence,
+                probability=probability,
+                amounts=dict(zip(amount_fields, amounts, strict=True)),
+            )
+            for lead_id, user_id, team_id, sequence, probability, *amounts in rows
+        ]
+
+    @api.model
+    def _closed_deals(self, period):
+        """Deals of the period's company (or shared) closed in the ``HISTORY_MONTHS`` before it,
+        counted per salesperson, team, stage and outcome: one query."""
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT l.user_id, l.team_id, COALESCE(s.sequence, 0), l.won_status = 'won', COUNT(*)"
+                " FROM crm_lead l LEFT JOIN crm_stage s ON s.id = l.stage_id"
+                " WHERE l.type = 'opportunity' AND l.won_status IN ('won', 'lost')"
+                " AND (l.company_id = %s OR l.company_id IS NULL)"
+                " AND l.date_closed >= %s AND l.date_closed < %s GROUP BY 1, 2, 3, 4",
+                period.company_id.id,
+                period.date_from - relativedelta(months=HISTORY_MONTHS),
+                period.date_from,
+            )
+        )
+        return [forecast.ClosedDeals(*row) for row in rows]
+
+
+class CrmAppraisalLine(models.Model):
+    _inherit = "crm.appraisal.line"
+
+    def action_open_forecast(self):
+        """The open opportunities the line's forecast counted, opened with the user's own rights."""
+        self.ensure_one()
+        self.check_access("read")
+        appraisal = self.appraisal_id
+        today = fields.Date.context_today(self)
+        line = appraisal._forecast(today).get(appraisal.id, {}).get("lines", {}).get(self.id)
+        title = _(
+            "Forecast of %(kpi)s – %(employee)s – %(period)s",
+            kpi=self.name,
+            employee=appraisal.employee_id.name,
+            period=appraisal.period_id.name,
+        )
+        ids = list(line["opportunity_ids"]) if line else []
+        return drilldown.records_action(self.env, "crm.lead", [("id", "in", ids)], title)

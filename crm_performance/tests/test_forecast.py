@@ -1,0 +1,217 @@
+from datetime import date, datetime
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import PerformanceCase
+
+TODAY = "2026-09-10"  # Thursday: 8 of September 2026's 22 working days elapsed
+
+
+@tagged("post_install", "-at_install")
+class TestForecast(PerformanceCase):
+    """September 2026, forecast on the 10th.
+
+    Stage win rates from the deals closed March-August 2026 (a won deal passed every stage, a
+    lost one the stages up to its own; Qualify before Propose):
+
+    ==========  ===================================  ==================  ==================
+    who         closed deals                         Qualify             Propose
+    ==========  ===================================  ==================  ==================
+    Alice       4 won; 2 lost in Qualify, 2 in       4 / 8 = 0.5         4 / 6
+                Propose (team North)
+    North       + Carol: 1 won                       5 / 9               5 / 7
+    company     + the admin: 1 lost in Propose       5 / 10              5 / 8
+                (no team)
+    ==========  ===================================  ==================  ==================
+
+    Bob has no history: North's rates. Dave (team South, no history anywhere): the company's.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Stage = cls.env["crm.stage"]
+        cls.qualify = Stage.create({"name": "Qualify", "sequence": 101})
+        cls.propose = Stage.create({"name": "Propose", "sequence": 102})
+        cls.team.user_id = cls.carol
+        july = datetime(2026, 7, 15)
+        for _n in range(4):
+            cls._closed(cls.alice, cls.team, cls.won_stage, july)
+        for stage in (cls.qualify, cls.qualify, cls.propose, cls.propose):
+            cls._closed(cls.alice, cls.team, stage, july, won=False)
+        cls._closed(cls.carol, cls.team, cls.won_stage, july)
+        cls._closed(cls.admin, cls.env["crm.team"], cls.propose, july, won=False)
+        # before the six months: not counted
+        cls._closed(cls.bob, cls.team, cls.propose, datetime(2026, 2, 27), won=False)
+
+        cls.sept = cls.env["crm.appraisal.period"].create(
+            {"period_type": "month", "date_from": date(2026, 9, 1)}
+        )
+        cls._won(cls.alice, 20000, datetime(2026, 8, 20), datetime(2026, 9, 3))
+        cls._lost(cls.alice, datetime(2026, 8, 20), datetime(2026, 9, 4))
+        for day in (1, 2, 7, 8):
+            cls.env["calendar.event"].create(
+                {
+                    "name": "Visit",
+                    "user_id": cls.alice.id,
+                    "partner_ids": [(6, 0, [])],
+                    "start": datetime(2026, 9, day, 9),
+                    "stop": datetime(2026, 9, day, 10),
+                }
+            )
+        cls.o1 = cls._open(cls.alice, cls.team, cls.propose, 30000, date(2026, 9, 20))
+        cls.o2 = cls._open(cls.alice, cls.team, cls.qualify, 10000, date(2026, 9, 25))
+        cls._open(cls.alice, cls.team, cls.propose, 50000, date(2026, 10, 5))  # closes in October
+        cls._open(cls.alice, cls.team, cls.qualify, 70000, False)  # no expected closing
+        cls.o5 = cls._open(cls.bob, cls.team, cls.propose, 14000, date(2026, 9, 15))
+        cls.o6 = cls._open(cls.dave, cls.team_south, cls.propose, 8000, date(2026, 9, 28))
+        cls._open(cls.carol, cls.team, cls.propose, 90000, date(2026, 9, 18))  # nobody appraised
+
+        k = cls.kpi
+        cls.plan = cls._plan(
+            [
+                (
+                    k["won_revenue"],
+                    50,
+                    {"default_target": 50000, "is_completion_line": True, "alert_threshold": 95},
+                ),
+                (k["won_deals"], 10, {"default_target": 2}),
+                (k["conversion_rate"], 20, {"default_target": 50}),
+                (k["meetings"], 20, {"default_target": 10}),
+            ],
+            employees=(cls.emp_alice | cls.emp_bob | cls.emp_dave).ids,
+        )
+        cls.appraisals = cls.env["crm.appraisal"]._generate(cls.sept)
+
+    @classmethod
+    def _closed(cls, user, team, stage, closed, won=True):
+        lead = cls._lead(user, 1000, closed, closed, stage_id=stage.id, team_id=team.id)
+        if not won:
+            lead.action_set_lost()
+        lead.date_closed = closed
+        return lead
+
+    @classmethod
+    def _open(cls, user, team, stage, revenue, deadline):
+        return cls._lead(
+            user,
+            revenue,
+            datetime(2026, 8, 1),
+            datetime(2026, 8, 1),
+            stage_id=stage.id,
+            team_id=team.id,
+            date_deadline=deadline,
+        )
+
+    def appraisal(self, employee):
+        return self.appraisals.filtered(lambda a: a.employee_id == employee)
+
+    def forecast_of(self, employee, user=None):
+        appraisal = self.appraisal(employee)
+        with freeze_time(TODAY):
+            return appraisal.with_user(user or employee.user_id)._forecast(date(2026, 9, 10))[appraisal.id]
+
+    def line(self, forecast, employee, kpi):
+        return forecast["lines"][self.line_of(self.appraisal(employee), self.kpi[kpi]).id]
+
+    def test_alice_by_hand(self):
+        forecast = self.forecast_of(self.emp_alice)
+        revenue = self.line(forecast, self.emp_alice, "won_revenue")
+        # 20 000 won + 30 000 x 4/6 (Propose) + 10 000 x 0.5 (Qualify) = 45 000 of 50 000
+        self.assertEqual(
+            (revenue["method"], revenue["actual"], revenue["pipeline"], revenue["forecast"]),
+            ("won", 20000.0, 25000.0, 45000.0),
+        )
+        self.assertEqual(set(revenue["opportunity_ids"]), {self.o1.id, self.o2.id})
+        self.assertAlmostEqual(revenue["achievement"], 90.0)
+        self.assertEqual(revenue["status"], "off_track")  # under the line's alert threshold, 95 %
+        deals = self.line(forecast, self.emp_alice, "won_deals")
+        # 1 won + 4/6 + 1/2 = 13/6 of 2: 108.33 %
+        self.assertAlmostEqual(deals["forecast"], 13 / 6)
+        self.assertEqual(deals["status"], "on_track")
+        conversion = self.line(forecast, self.emp_alice, "conversion_rate")
+        # (1 + 7/6) won of (2 closed + 2 closing) = 54.17 %
+        self.assertAlmostEqual(conversion["forecast"], 100 * (13 / 6) / 4)
+        meetings = self.line(forecast, self.emp_alice, "meetings")
+        # 4 meetings in 8 working days of 22: 11
+        self.assertEqual((meetings["method"], meetings["actual"], meetings["forecast"]), ("pace", 4.0, 11.0))
+        self.assertAlmostEqual(meetings["pace"], 7.0)
+        # 50 x 0.9 + 10 x 1.0833 + 20 x 54.17 / 50 (capped 1.2: 1.0833) + 20 x 1.1
+        # = 45 + 10.83 + 21.67 + 22 = 99.5
+        self.assertAlmostEqual(forecast["total_score"], 99.5, places=2)
+        self.assertEqual(forecast["grade"], "A")
+
+    def test_fallback_to_team_then_company(self):
+        bob = self.line(self.forecast_of(self.emp_bob), self.emp_bob, "won_revenue")
+        # no history of his own: North's Propose rate 5/7 x 14 000 = 10 000
+        self.assertAlmostEqual(bob["pipeline"], 10000.0)
+        self.assertEqual(bob["opportunity_ids"], (self.o5.id,))
+        dave = self.line(self.forecast_of(self.emp_dave), self.emp_dave, "won_revenue")
+        # South has no history either: the company's Propose rate 5/8 x 8 000 = 5 000
+        self.assertAlmostEqual(dave["pipeline"], 5000.0)
+        self.assertEqual(dave["status"], "off_track")  # 10 % of 50 000
+
+    def test_only_own_opportunities_and_own_appraisal(self):
+        forecast = self.forecast_of(self.emp_alice)
+        counted = {i for line in forecast["lines"].values() for i in line["opportunity_ids"]}
+        self.assertEqual(counted, {self.o1.id, self.o2.id}, "not Bob's, Dave's or Carol's")
+        with freeze_time(TODAY):
+            data = (
+                self.env["crm.performance.dashboard"].with_user(self.alice).get_my_performance("2026-09-01")
+            )
+        self.assertEqual([a["id"] for a in data["appraisals"]], self.appraisal(self.emp_alice).ids)
+        revenue = next(line for line in data["appraisals"][0]["lines"] if line["name"] == "Won revenue")
+        self.assertEqual(
+            {key: revenue["forecast"][key] for key in ("value", "actual", "pipeline", "opportunity_count")},
+            {"value": 45000.0, "actual": 20000.0, "pipeline": 25000.0, "opportunity_count": 2},
+        )
+        self.assertAlmostEqual(data["appraisals"][0]["forecast"]["total_score"], 99.5, places=2)
+        with self.assertRaises(AccessError), freeze_time(TODAY):
+            self.appraisal(self.emp_bob).with_user(self.alice)._forecast(date(2026, 9, 10))
+
+    def test_drilldown_opens_the_opportunities_counted(self):
+        line = self.line_of(self.appraisal(self.emp_alice), self.kpi["won_revenue"])
+        with freeze_time(TODAY):
+            action = line.with_user(self.alice).action_open_forecast()
+        leads = self.env["crm.lead"].with_user(self.alice).search(action["domain"])
+        self.assertEqual(leads, self.o1 | self.o2)
+
+    def test_alert_follows_the_forecast(self):
+        with freeze_time(TODAY):
+            self.env["crm.appraisal"]._schedule_kpi_alerts(date(2026, 9, 10))
+        alerts = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "crm.appraisal"),
+                ("res_id", "in", self.appraisals.ids),
+                ("activity_type_id", "=", self.env.ref("crm_performance.mail_activity_type_kpi_alert").id),
+            ]
+        )
+        # threshold 95 %: Alice's forecast 90 %, Bob's 20 %, Dave's 10 %; the linear pace would
+        # have called Alice ahead (20 000 of the 50 000 x 10/30 = 16 667 due)
+        self.assertEqual(sorted(alerts.mapped("res_id")), sorted(self.appraisals.ids))
+
+    def test_team_board_carries_the_forecast_of_whom_the_manager_sees(self):
+        with freeze_time(TODAY):
+            board = self.env["crm.performance.dashboard"].with_user(self.carol).get_team_board("2026-09-01")
+        members = {member["employee"]: member for member in board["members"]}
+        self.assertEqual(set(members), {"Alice", "Bob"}, "Dave is not Carol's")
+        self.assertAlmostEqual(members["Alice"]["forecast_total"], 99.5, places=2)
+        self.assertEqual(members["Alice"]["forecast_grade"], "A")
+        revenue_line = self.plan.line_ids.filtered(lambda line: line.kpi_id == self.kpi["won_revenue"])
+        bob = members["Bob"]["lines"][revenue_line.id]["forecast"]
+        # no win of his own yet: 10 000 expected of 50 000
+        self.assertEqual((bob["value"], bob["opportunity_count"], bob["status"]), (10000.0, 1, "off_track"))
+
+    def test_queries_do_not_grow_with_the_salespeople(self):
+        counts = []
+        for appraisals in (self.appraisal(self.emp_alice), self.appraisals):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            forecasts = appraisals._forecast(date(2026, 9, 10))
+            counts.append(self.env.cr.sql_log_count - start)
+            self.assertEqual(len(forecasts), len(appraisals))
+        self.assertEqual(counts[0], counts[1])

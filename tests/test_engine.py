@@ -1,0 +1,226 @@
+"""The engine (``crm_performance/engine``) on plain values, computed by hand, without a database.
+
+The addon's own ``__init__`` imports its models, so the engine is imported as a package of the
+addon's directory (its ``tools`` come along).
+"""
+
+import importlib
+import sys
+import types
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from crm_performance_sync import config, payrule
+
+ADDON = Path(__file__).resolve().parent.parent / "crm_performance"
+PACKAGE = "crm_performance_pure"
+
+
+def load(name):
+    """The engine module ``name`` (``"engine.score"``), imported from the addon's files."""
+    if PACKAGE not in sys.modules:
+        package = types.ModuleType(PACKAGE)
+        package.__path__ = [str(ADDON)]
+        sys.modules[PACKAGE] = package
+    return importlib.import_module(f"{PACKAGE}.{name}")
+
+
+score = load("engine.score")
+LineRule = score.LineRule
+
+BANDS = [(90.0, "A"), (75.0, "B"), (60.0, "C"), (0.0, "D")]
+
+
+def test_linear_line_capped_and_floored():
+    rule = LineRule(weight=40.0, cap=120.0, floor=50.0)
+    values = score.score_line(rule, 150.0, 100.0)
+    # achievement 150 % capped at 120 %: score 120, weighted 40 x 120 / 100 = 48
+    assert (values["achievement"], values["score"], values["weighted_score"]) == (150.0, 120.0, 48.0)
+    assert score.score_line(rule, 49.0, 100.0)["score"] == 0.0  # 49 % is under the 50 % floor
+    assert score.score_line(rule, 50.0, 100.0)["score"] == 50.0
+
+
+def test_lower_is_better_and_bands():
+    rule = LineRule(weight=20.0, direction="lower", rule="banded", bands=((100.0, 100.0), (80.0, 60.0)))
+    # target 10 days, actual 12: achievement 10 / 12 = 83.3 % -> band 80 % -> 60 points
+    values = score.score_line(rule, 12.0, 10.0)
+    assert values["achievement"] == pytest.approx(83.3333333)
+    assert (values["score"], values["weighted_score"]) == (60.0, 12.0)
+
+
+def test_entered_items_and_notes():
+    manual = LineRule(weight=10.0, rule="manual", max_points=20.0)
+    assert score.score_line(manual, None, 0.0, 15.0, 0.0, True)["score"] == 75.0
+    not_entered = score.score_line(manual, None, 0.0, 15.0, 0.0, False)
+    assert (not_entered["has_data"], not_entered["score"], not_entered["note"]) == (
+        False,
+        0.0,
+        ("not_entered", {}),
+    )
+    deduction = LineRule(weight=30.0, rule="deduction", max_points=100.0, penalty=4.0)
+    values = score.score_line(deduction, None, 0.0, 0.0, 1.5, True)
+    # 1.5 days count 2: 100 - 2 x 4 = 92
+    assert (values["actual"], values["score"]) == (2.0, 92.0)
+    assert values["note"] == ("counted_as", {"entered": "1.5", "counted": "2"})
+    assert score.score_line(LineRule(weight=5.0), 3.0, 0.0)["note"] == ("no_target", {})
+    assert score.score_line(LineRule(weight=5.0), None, 4.0)["note"] == ("no_data", {})
+
+
+def test_appraisal_total_grade_and_completion():
+    lines = [
+        (LineRule(weight=50.0, is_completion=True), 90.0, 100.0, 0.0, 0.0, False),
+        (LineRule(weight=20.0), 30.0, 20.0, 0.0, 0.0, False),
+        (LineRule(weight=30.0, rule="deduction", penalty=4.0), None, 0.0, 0.0, 1.0, True),
+    ]
+    results, totals = score.score_appraisal(lines, BANDS)
+    # 50 x 0.9 + 20 x 1.2 (150 % capped at 120 %) + 30 x 0.96 = 45 + 24 + 28.8 = 97.8
+    assert [r["weighted_score"] for r in results] == [45.0, 24.0, pytest.approx(28.8)]
+    assert totals == {
+        "total_score": pytest.approx(97.8),
+        "computed_total": pytest.approx(97.8),
+        "grade": "A",
+        "completion_rate": 90.0,
+    }
+
+
+def test_totals_add_the_stored_figures():
+    # 33.335 is stored as 33.34 (two decimals): the total adds what the lines show
+    lines = [({"weighted_score": 33.335, "achievement": 0.0}, False)] * 3
+    assert score.totals(lines, BANDS, lambda value: round(value + 1e-9, 2))["total_score"] == pytest.approx(
+        100.02
+    )
+
+
+def test_rollup_counts_missing_months_or_skips_them():
+    months = [(90.0, 110.0), (60.0, 70.0)]
+    assert score.rollup(months, 3, "zero", BANDS) == {
+        "total_score": 50.0,
+        "computed_total": 50.0,
+        "grade": "D",
+        "completion_rate": 60.0,
+    }
+    assert score.rollup(months, 3, "skip", BANDS)["total_score"] == 75.0
+    assert score.rollup(months, 3, "skip", BANDS)["grade"] == "B"
+    assert score.rollup([], 3, "skip", BANDS)["total_score"] == 0.0
+
+
+forecast = load("engine.forecast")
+
+
+def test_working_days_and_pace():
+    # September 2026 starts on a Tuesday: 22 working days, 8 of them by Thursday the 10th
+    assert forecast.working_days(date(2026, 9, 1), date(2026, 9, 30)) == 22
+    assert forecast.working_days(date(2026, 9, 1), date(2026, 9, 10)) == 8
+    assert forecast.working_days(date(2026, 9, 5), date(2026, 9, 6)) == 0  # a weekend
+    assert forecast.pace_factor(date(2026, 9, 1), date(2026, 9, 30), date(2026, 9, 10)) == 22 / 8
+    assert forecast.pace_factor(date(2026, 8, 1), date(2026, 8, 31), date(2026, 8, 1)) == 1.0  # a Saturday
+    assert forecast.pace_factor(date(2026, 9, 1), date(2026, 9, 30), date(2026, 10, 2)) == 1.0
+
+
+def test_win_rates_fall_back_from_salesperson_to_team_to_company():
+    closed = [
+        forecast.ClosedDeals(1, 10, 9, True, 4),
+        forecast.ClosedDeals(1, 10, 1, False, 2),
+        forecast.ClosedDeals(1, 10, 2, False, 2),
+        forecast.ClosedDeals(2, 10, 9, True, 1),
+        forecast.ClosedDeals(3, False, 2, False, 1),
+    ]
+    rates = forecast.WinRates(closed)
+    assert rates.rate(1, 10, 1, 10.0) == (0.5, "salesperson")  # 4 won of 8 that reached stage 1
+    assert rates.rate(1, 10, 2, 10.0) == (4 / 6, "salesperson")
+    assert rates.rate(2, 10, 2, 10.0) == (5 / 7, "team")  # one deal of his own is too few
+    assert rates.rate(4, 20, 2, 10.0) == (5 / 8, "company")
+    assert forecast.WinRates([]).rate(4, 20, 2, 30.0) == (0.3, "stage")  # no history: the stage's own
+
+
+def test_pipeline_and_ratio_forecasts():
+    rates = forecast.WinRates(
+        [forecast.ClosedDeals(1, 10, 9, True, 3), forecast.ClosedDeals(1, 10, 1, False, 3)]
+    )
+    opportunities = [
+        forecast.Opportunity(7, 1, 10, 1, 20.0, {"expected_revenue": 1000.0}),
+        forecast.Opportunity(8, 1, 10, 1, 20.0, {"expected_revenue": 3000.0}),
+    ]
+    # win rate 3 / 6: 2 000 expected won, 1 won deal, 1 lost, 2 closing
+    assert forecast.expected(opportunities, rates, "won", "expected_revenue") == {1: (2000.0, [7, 8])}
+    assert forecast.expected(opportunities, rates, "lost", None) == {1: (1.0, [7, 8])}
+    won = forecast.forecast_source("won", 2.0, forecast.expected(opportunities, rates, "won")[1])
+    closed = forecast.forecast_source("closed", 5.0, forecast.expected(opportunities, rates, "closed")[1])
+    assert (won.forecast, closed.forecast) == (3.0, 7.0)
+    ratio = forecast.forecast_ratio(40.0, won, closed)
+    assert (ratio.forecast, ratio.opportunity_ids) == (100 * 3 / 7, (7, 8))
+    assert forecast.forecast_source("none", None).forecast is None
+    assert forecast.forecast_source("pace", 3.0, factor=2.5).pace == 4.5
+
+
+def test_status_and_forecast_score():
+    assert forecast.status(100.0, True, 0.0) == "on_track"
+    assert forecast.status(85.0, True, 0.0) == "at_risk"  # from 80 % when the line sets no threshold
+    assert forecast.status(85.0, True, 90.0) == "off_track"
+    assert forecast.status(85.0, False, 90.0) is None
+    rules = [score.LineRule(weight=60.0), score.LineRule(weight=40.0, rule="manual", max_points=10.0)]
+    inputs = [(rules[0], 30.0, 60.0, 0.0, 0.0, False), (rules[1], 8.0, 10.0, 8.0, 0.0, True)]
+    projected = forecast.forecast_source("won", 30.0, (24.0, [1]))
+    results, totals = forecast.score_forecast(inputs, [projected, None], BANDS)
+    # 54 of 60 = 90 %: 54 points; the entered item as it is: 40 x 0.8 = 32; 86, grade B
+    assert [r["weighted_score"] for r in results] == [54.0, 32.0]
+    assert (totals["total_score"], totals["grade"]) == (86.0, "B")
+
+
+pay = load("engine.pay")
+simulate = load("engine.simulate")
+
+
+@pytest.mark.parametrize(
+    ("base", "total", "completion"),
+    [(10000, 76.87, 80.0), (8888.88, 112.5, 135.25), (5000, 0.0, 0.0), (12345.67, 99.995, 250.0)],
+)
+def test_pay_rule_is_the_payroll_syncs(base, total, completion):
+    ours = pay.compute_pay(pay.PayRule(), base, total, completion)
+    theirs = payrule.compute_pay(config.PayRule(), base, total, completion)
+    assert (ours.base_pay, ours.completion_pay, ours.daily_pay, ours.bonus) == (
+        theirs.base_pay,
+        theirs.completion_pay,
+        theirs.daily_pay,
+        theirs.bonus,
+    )
+    assert ours.monthly_pay == theirs.monthly_pay
+
+
+def test_simulation_by_hand():
+    revenue, report = 1, 2
+    current = simulate.Plan(
+        rules={
+            revenue: score.LineRule(weight=80.0, is_completion=True),
+            report: score.LineRule(weight=20.0, rule="manual", max_points=10.0),
+        },
+        bands=tuple(BANDS),
+    )
+    moved = simulate.Plan(
+        rules={
+            revenue: score.LineRule(weight=60.0, is_completion=True),
+            report: score.LineRule(weight=40.0, rule="manual", max_points=10.0),
+        },
+        bands=tuple(BANDS),
+        target_factors={revenue: 0.5},
+    )
+    months = [
+        simulate.Month(
+            7, "2025-01", ((revenue, 45.0, 50.0, 0.0, 45.0, True), (report, 9.0, 10.0, 9.0, 9.0, True))
+        ),
+        simulate.Month(
+            7, "2025-02", ((report, None, 10.0, 0.0, 0.0, False), (revenue, 10.0, 50.0, 0.0, 10.0, True))
+        ),
+    ]
+    people, distribution = simulate.simulate(months, current, moved, 3)
+    now, then = people[7]
+    # now: January 80 x 0.9 + 20 x 0.9 = 90 (A), February 80 x 0.2 = 16 (D); over 3 months: 35.33
+    assert [m[:2] for m in now.monthly] == [(90.0, 90.0), (16.0, 20.0)]
+    assert (now.total_score, now.grade) == (pytest.approx(106 / 3), "D")
+    # moved: targets halved (25): January 180 % capped 120 → 72 + 36 = 108, February 40 % → 24
+    assert [m[0] for m in then.monthly] == [pytest.approx(108.0), pytest.approx(24.0)]
+    assert distribution == {"A": (1, 1), "B": (0, 0), "C": (0, 0), "D": (1, 1)}
+    # pay on 1 000: January 500 + 350 x 0.9 + 150 x 0.9 = 950; February 500 + 70 + 24 = 594
+    assert simulate.pay_of(now.monthly, 1000) == Decimal("1544.00")
