@@ -68,7 +68,7 @@ class CrmPerformanceDashboard(models.AbstractModel):
         pace = appraisal.period_id._elapsed_ratio(today)
         return {
             "id": appraisal.id,
-            "name": appraisal.name,
+            "name": appraisal.display_name,
             "plan": appraisal.plan_id.name,
             "state": appraisal.state,
             "state_label": dict(appraisal._fields["state"]._description_selection(self.env))[appraisal.state],
@@ -115,6 +115,13 @@ class CrmPerformanceDashboard(models.AbstractModel):
             "max_points": line.max_points,
             "status": line_status(mode, line.has_data, line.target, line.achievement, due),
             "can_open": line.scoring_rule not in ENTERED_MODES,
+            # a ratio opens the records of each side: the won deals and the closed ones
+            "parts": [
+                {"part": "numerator", "label": kpi.numerator_id.name},
+                {"part": "denominator", "label": kpi.denominator_id.name},
+            ]
+            if mode == "ratio"
+            else [],
         }
 
     @api.readonly

@@ -41,15 +41,10 @@ class TestReporting(AppraisalCase):
         )
         self.assertEqual(self._visible(self.alice, mine + MANAGER_MENUS), set(mine))
         self.assertEqual(self._visible(self.carol, mine + MANAGER_MENUS), set(mine + MANAGER_MENUS))
-        self.assertEqual(
-            self._visible(self.carol, ("crm_performance.crm_kpi_target_grid_menu",)),
-            set(),
-            "targets are set by administrators",
-        )
-        self.assertEqual(
-            self._visible(self.admin, ("crm_performance.crm_kpi_target_grid_menu",)),
-            {"crm_performance.crm_kpi_target_grid_menu"},
-        )
+        grid = ("crm_performance.crm_kpi_target_grid_menu",)
+        self.assertEqual(self._visible(self.alice, grid), set(), "targets are set by managers and above")
+        self.assertEqual(self._visible(self.carol, grid), set(grid), "for their team members")
+        self.assertEqual(self._visible(self.admin, grid), set(grid))
 
     def test_manager_actions_are_restricted(self):
         for xmlid in (
