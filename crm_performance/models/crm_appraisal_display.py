@@ -6,8 +6,9 @@ MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
 
 class CrmAppraisal(models.Model):
-    """How an appraisal reads: its name in the reader's language, a medal for the first three of a team on the leaderboard, the
-    total and grade following the points a reviewer types on the form."""
+    """How an appraisal reads: its name in the reader's language, a medal for the first three of
+    a team on the leaderboard, the total and grade following the points a reviewer types on the
+    form."""
 
     _inherit = "crm.appraisal"
 
@@ -19,9 +20,8 @@ class CrmAppraisal(models.Model):
         """Built from its parts in the user's language (the stored name is the one searched):
         "Li Na – 2026年11月 – 销售计划" for a Chinese reader."""
         for appraisal in self:
-            appraisal.display_name = (
-                f"{appraisal.employee_id.name} – {appraisal.period_id.display_name} – {appraisal.plan_id.name}"
-            )
+            parts = (appraisal.employee_id.name, appraisal.period_id.display_name, appraisal.plan_id.name)
+            appraisal.display_name = " – ".join(parts)
 
     @api.depends("rank")
     def _compute_medal(self):

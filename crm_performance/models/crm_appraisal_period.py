@@ -119,7 +119,10 @@ class CrmAppraisalPeriod(models.Model):
     def write(self, vals):
         if FROZEN_FIELDS & set(vals) and "closed" in self.mapped("state"):
             raise ValidationError(
-                _("Period %(period)s is closed and cannot be edited; reopen it first.", period=self[0].display_name)
+                _(
+                    "Period %(period)s is closed and cannot be edited; reopen it first.",
+                    period=self[0].display_name,
+                )
             )
         return super().write(vals)
 

@@ -124,7 +124,7 @@ class CrmKpiTargetGrid(models.AbstractModel):
             if value is None:
                 to_remove |= target
                 continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
                 raise ValidationError(_("A target is a number, not “%(value)s”.", value=value))
             if target:
                 target.value = value
@@ -165,8 +165,12 @@ class CrmKpiTargetGrid(models.AbstractModel):
         if self.env.user.has_group(REVIEWER):
             return employees
         own = self.env.user.employee_ids
-        domain = Domain("id", "in", employees.ids) & Domain("id", "not in", own.ids) & (
-            Domain("parent_id", "child_of", own.ids)
-            | Domain("user_id.crm_team_member_ids.crm_team_id.user_id", "=", self.env.uid)
+        domain = (
+            Domain("id", "in", employees.ids)
+            & Domain("id", "not in", own.ids)
+            & (
+                Domain("parent_id", "child_of", own.ids)
+                | Domain("user_id.crm_team_member_ids.crm_team_id.user_id", "=", self.env.uid)
+            )
         )
         return self.env["hr.employee"].sudo().search(domain, order="name, id")

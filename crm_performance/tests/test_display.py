@@ -116,19 +116,26 @@ class TestAppraisalName(AppraisalCase):
         self.plan.with_context(lang="zh_CN").name = "销售"
         zh = self.alice_march.with_context(lang="zh_CN")
         self.assertEqual(zh.display_name, "Alice – 2025年3月 – 销售")
-        self.assertEqual(self.alice_march.with_context(lang="en_US").display_name, "Alice – March 2025 – Sales")
+        self.assertEqual(
+            self.alice_march.with_context(lang="en_US").display_name, "Alice – March 2025 – Sales"
+        )
         self.assertEqual(self.alice_march.name, "Alice – 2025-03 – Sales", "the stored name searched stays")
         self.assertEqual(
-            self.env["crm.appraisal"].with_context(lang="zh_CN").search([("display_name", "ilike", "Alice – 2025-03")]),
+            self.env["crm.appraisal"]
+            .with_context(lang="zh_CN")
+            .search([("display_name", "ilike", "Alice – 2025-03")]),
             self.alice_march,
         )
         Period = self.env["crm.appraisal.period"]
         quarter = Period.create({"period_type": "quarter", "date_from": "2025-01-01"})
         year = Period.create({"period_type": "year", "date_from": "2025-01-01", "name": "FY 2025"})
         self.assertEqual(
-            [quarter.with_context(lang=lang).display_name for lang in ("en_US", "zh_CN")], ["Q1 2025", "2025年第1季度"]
+            [quarter.with_context(lang=lang).display_name for lang in ("en_US", "zh_CN")],
+            ["Q1 2025", "2025年第1季度"],
         )
-        self.assertEqual(year.with_context(lang="zh_CN").display_name, "FY 2025", "a name typed by hand is kept")
+        self.assertEqual(
+            year.with_context(lang="zh_CN").display_name, "FY 2025", "a name typed by hand is kept"
+        )
         # the dashboard reads in the language the web client sends
         dashboard = self.env["crm.performance.dashboard"].with_user(self.alice).with_context(lang="zh_CN")
         data = dashboard.get_my_performance("2025-03-01")

@@ -20,11 +20,19 @@ class TestReporting(AppraisalCase):
         return {xmlid for xmlid in xmlids if self.env.ref(xmlid).id in visible}
 
     def test_menu_order(self):
-        """My Performance first, then Appraisals, Integrity Signals, Reporting, Configuration."""
+        """My Performance first, then Appraisals, Integrity Signals, Set Targets, Reporting,
+        Configuration."""
         root = self.env.ref("crm_performance.crm_performance_menu_root")
         self.assertEqual(
             root.child_id.sorted("sequence").mapped("name"),
-            ["My Performance", "Appraisals", "Integrity Signals", "Reporting", "Configuration"],
+            [
+                "My Performance",
+                "Appraisals",
+                "Integrity Signals",
+                "Set Targets",
+                "Reporting",
+                "Configuration",
+            ],
         )
         self.assertEqual(
             self.env.ref("crm_performance.crm_performance_menu_my")

@@ -56,7 +56,9 @@ class TestTargetGrid(AppraisalCase):
             self._save(self.carol, (self.emp_alice, self.won, 40000), (self.emp_carol, self.won, 1))
         with self.assertRefused(AccessError, "not your own"):
             self._save(self.carol, (self.emp_dave, self.won, 1))
-        self.assertEqual(self._targets(), {("Bob", "Won revenue", 4000)}, "nothing of a refused save is written")
+        self.assertEqual(
+            self._targets(), {("Bob", "Won revenue", 4000)}, "nothing of a refused save is written"
+        )
         with self.assertRefused(AccessError, "Targets are set by managers"):
             self._grid(self.alice)
         with self.assertRefused(AccessError, "Targets are set by managers"):
@@ -90,7 +92,11 @@ class TestTargetGrid(AppraisalCase):
         self.assertEqual((bob_won.target, bob_won.achievement), (50000, 10.0))
 
     def test_bad_cells_are_refused_and_nothing_is_lost(self):
-        for value, message in ((0, "must be greater than 0"), (-5, "must be greater than 0"), ("12", "is a number")):
+        for value, message in (
+            (0, "must be greater than 0"),
+            (-5, "must be greater than 0"),
+            ("12", "is a number"),
+        ):
             with self.assertRefused(ValidationError, message):
                 self._save(self.admin, (self.emp_alice, self.won, 40000), (self.emp_alice, self.days, value))
         with self.assertRefused(UserError, "not measured from data"):
