@@ -21,7 +21,7 @@ class CrmAppraisal(models.Model):
         "Li Na – 2026年11月 – 销售计划" for a Chinese reader."""
         for appraisal in self:
             parts = (appraisal.employee_id.name, appraisal.period_id.display_name, appraisal.plan_id.name)
-            appraisal.display_name = " – ".join(parts)
+            appraisal.display_name = " – ".join(part for part in parts if part)
 
     @api.depends("rank")
     def _compute_medal(self):
