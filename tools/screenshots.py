@@ -28,6 +28,11 @@ APPRAISALS = "/odoo/action-crm_performance.crm_appraisal_action"
 # lists open as kanban cards on a phone
 LIST = ".o_list_view, .o_kanban_view"
 TEAM_BOARD = "/odoo/action-crm_performance.crm_performance_dashboard_action_team"
+SET_TARGETS = (
+    "set-targets",
+    "/odoo/action-crm_performance.crm_kpi_target_grid_client_action",
+    ".o_crm_target_grid .o_crm_grid, .o_crm_target_grid .o_view_nocontent",
+)
 SCREENS = {
     "admin": [("kpi-definition", "{kpi_form}", ".o_form_view")],
     "li.na": [
@@ -35,6 +40,7 @@ SCREENS = {
         ("my-appraisals", "/odoo/action-crm_performance.crm_appraisal_action_my", ".o_kanban_record"),
         ("my-kpis", "/odoo/action-crm_performance.crm_appraisal_line_action_my", LIST),
         ("my-appraisal", "{first_own}", ".o_form_view .o_field_one2many"),
+        ("ratio-line", "{ratio_line}", ".o_form_view .oe_button_box"),
     ],
     "north": [
         ("queue", APPRAISALS, LIST),
@@ -47,6 +53,7 @@ SCREENS = {
             "/odoo/action-crm_performance.crm_performance_dashboard_action_my",
             ".o_crm_my_performance",
         ),
+        SET_TARGETS,
     ],
     "vp": [
         ("queue", APPRAISALS, LIST),
@@ -62,6 +69,7 @@ SCREENS = {
         ("corrected-appraisal", "{corrected}", ".o_form_view .o_field_one2many"),
         ("correct-score", "{corrected}", ".o_dialog .o_form_view", "button[name='%(correct)s']"),
         ("analysis", "/odoo/action-crm_performance.crm_appraisal_action_analysis", ".o_pivot_view"),
+        SET_TARGETS,
     ],
 }
 CLICK_JS = "document.querySelector(%s).click()"
@@ -195,11 +203,20 @@ def record_paths(rpc, login):
     )
     corrected = rpc.orm("crm.appraisal", "search", [("score_corrected", "=", True)], limit=1) or team
     kpi = rpc.orm("crm.kpi.definition", "search", [("measure_mode", "=", "sum")], limit=1)
+    ratio = rpc.orm(
+        "crm.appraisal.line",
+        "search",
+        [("appraisal_id.user_id", "=", rpc.uid), ("measure_mode", "=", "ratio")],
+        limit=1,
+    )
     return {
         "first_own": f"/odoo/action-crm_performance.crm_appraisal_action_my/{own[0]}" if own else "/odoo",
         "first_team": f"{APPRAISALS}/{team[0]}" if team else APPRAISALS,
         "corrected": f"{APPRAISALS}/{corrected[0]}" if corrected else APPRAISALS,
         "kpi_form": f"/odoo/action-crm_performance.crm_kpi_definition_action/{kpi[0]}" if kpi else "/odoo",
+        "ratio_line": f"/odoo/action-crm_performance.crm_appraisal_line_action_my/{ratio[0]}"
+        if ratio
+        else "/odoo",
     }
 
 
