@@ -14,7 +14,7 @@ class CrmAppraisal(models.Model):
 
     medal = fields.Char(compute="_compute_medal", help="The first three of the team for the period and plan.")
 
-    @api.depends("employee_id", "period_id", "plan_id")
+    @api.depends("employee_id.name", "period_id.display_name", "plan_id.name")
     @api.depends_context("lang")
     def _compute_display_name(self):
         """Built from its parts in the user's language (the stored name is the one searched):
