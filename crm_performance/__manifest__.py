@@ -33,7 +33,7 @@
         "views/crm_team_views.xml",
         "views/res_company_views.xml",
         "views/res_config_settings_views.xml",
-        "wizards/crm_kpi_target_grid_views.xml",
+        "views/crm_kpi_target_grid_views.xml",
         "wizards/crm_appraisal_bulk_wizard_views.xml",
         "report/crm_appraisal_report.xml",
         "views/crm_performance_menus.xml",
@@ -48,6 +48,7 @@
             "crm_performance/static/src/my_performance/**/*",
             "crm_performance/static/src/team_board/**/*",
             "crm_performance/static/src/queue/**/*",
+            "crm_performance/static/src/target_grid/**/*",
         ],
         "web.assets_unit_tests": [
             "crm_performance/static/tests/**/*.test.js",

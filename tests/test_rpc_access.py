@@ -198,3 +198,35 @@ def test_the_workflows_own_writes_cannot_be_forged_over_rpc(odoo_server, rpc_org
     with pytest.raises(odoorpc.error.RPCError, match="Scores are computed from the KPI lines"):
         carol.with_context(crm_performance_compute=True).write([bob], {"total_score": 100})
     assert carol.read([bob], ["state"])[0]["state"] == "draft"
+
+
+def test_a_manager_sets_targets_for_his_team_only(odoo_server, rpc_org):
+    """Set Targets over RPC: Carol sees and sets Alice's and Bob's targets, not Dave's; Alice
+    (a salesperson) none; a refused save writes nothing."""
+    admin = connect(odoo_server, "admin", "admin").env
+    [plan] = admin["crm.appraisal.plan"].search([("name", "=", "RPC plan")])
+    [dave] = admin["hr.employee"].search([("user_id.login", "=", "rpc_dave")])
+    [alice] = admin["hr.employee"].search([("user_id.login", "=", "rpc_alice")])
+    period = rpc_org["period"]
+    carol = connect(odoo_server, "rpc_carol", "rpc_carol-pw").env["crm.kpi.target.grid"]
+    grid = carol.get_grid(period, plan)
+    assert [row["name"] for row in grid["rows"]] == ["Alice", "Bob"]
+    [revenue] = [column["kpi_id"] for column in grid["columns"]]
+    with pytest.raises(odoorpc.error.RPCError, match="not your own"):
+        carol.save_grid(
+            period,
+            plan,
+            [
+                {"employee_id": alice, "kpi_id": revenue, "value": 2000},
+                {"employee_id": dave, "kpi_id": revenue, "value": 1},
+            ],
+        )
+    targets = [("period_id", "=", period), ("employee_id", "in", [alice, dave])]
+    assert admin["crm.kpi.target"].search(targets) == []
+    saved = carol.save_grid(period, plan, [{"employee_id": alice, "kpi_id": revenue, "value": 2000}])
+    assert saved["rows"][0]["cells"] == {str(revenue): 2000}
+    carol.save_grid(period, plan, [{"employee_id": alice, "kpi_id": revenue, "value": None}])
+    assert admin["crm.kpi.target"].search(targets) == []
+    salesperson = connect(odoo_server, "rpc_alice", "rpc_alice-pw").env["crm.kpi.target.grid"]
+    with pytest.raises(odoorpc.error.RPCError, match="Targets are set by managers"):
+        salesperson.get_grid(period, plan)

@@ -29,6 +29,11 @@ APPRAISALS = "/odoo/action-crm_performance.crm_appraisal_action"
 LIST = ".o_list_view, .o_kanban_view"
 TEAM_BOARD = "/odoo/action-crm_performance.crm_performance_dashboard_action_team"
 WHAT_IF = "/odoo/action-crm_performance.crm_appraisal_simulation_action"
+SET_TARGETS = (
+    "set-targets",
+    "/odoo/action-crm_performance.crm_kpi_target_grid_client_action",
+    ".o_crm_target_grid .o_crm_grid, .o_crm_target_grid .o_view_nocontent",
+)
 SCREENS = {
     "admin": [
         ("kpi-definition", "{kpi_form}", ".o_form_view"),
@@ -43,6 +48,7 @@ SCREENS = {
         ("my-appraisals", "/odoo/action-crm_performance.crm_appraisal_action_my", ".o_kanban_record"),
         ("my-kpis", "/odoo/action-crm_performance.crm_appraisal_line_action_my", LIST),
         ("my-appraisal", "{first_own}", ".o_form_view .o_field_one2many"),
+        ("ratio-line", "{ratio_line}", ".o_form_view .oe_button_box"),
     ],
     "north": [
         ("queue", APPRAISALS, LIST),
@@ -59,6 +65,7 @@ SCREENS = {
         ),
         ("what-if", WHAT_IF, ".o_dialog .o_form_view"),
         ("what-if-results", WHAT_IF, ".o_dialog .o_crm_simulation_results", "button[name='action_simulate']"),
+        SET_TARGETS,
     ],
     "vp": [
         ("queue", APPRAISALS, LIST),
@@ -74,6 +81,7 @@ SCREENS = {
         ("corrected-appraisal", "{corrected}", ".o_form_view .o_field_one2many"),
         ("correct-score", "{corrected}", ".o_dialog .o_form_view", "button[name='%(correct)s']"),
         ("analysis", "/odoo/action-crm_performance.crm_appraisal_action_analysis", ".o_pivot_view"),
+        SET_TARGETS,
     ],
 }
 CLICK_JS = "document.querySelector(%s).click()"
@@ -211,12 +219,21 @@ def record_paths(rpc, login):
     corrected = rpc.orm("crm.appraisal", "search", [("score_corrected", "=", True)], limit=1) or team
     signalled = rpc.orm("crm.appraisal", "search", [("signal_ids", "!=", False)], limit=1) or team
     kpi = rpc.orm("crm.kpi.definition", "search", [("measure_mode", "=", "sum")], limit=1)
+    ratio = rpc.orm(
+        "crm.appraisal.line",
+        "search",
+        [("appraisal_id.user_id", "=", rpc.uid), ("measure_mode", "=", "ratio")],
+        limit=1,
+    )
     return {
         "first_own": f"/odoo/action-crm_performance.crm_appraisal_action_my/{own[0]}" if own else "/odoo",
         "first_team": f"{APPRAISALS}/{team[0]}" if team else APPRAISALS,
         "corrected": f"{APPRAISALS}/{corrected[0]}" if corrected else APPRAISALS,
         "signalled": f"{APPRAISALS}/{signalled[0]}" if signalled else APPRAISALS,
         "kpi_form": f"/odoo/action-crm_performance.crm_kpi_definition_action/{kpi[0]}" if kpi else "/odoo",
+        "ratio_line": f"/odoo/action-crm_performance.crm_appraisal_line_action_my/{ratio[0]}"
+        if ratio
+        else "/odoo",
     }
 
 

@@ -6,6 +6,7 @@ from . import crm_appraisal_grade
 from . import crm_appraisal_plan
 from . import crm_appraisal_period
 from . import crm_kpi_target
+from . import crm_kpi_target_grid
 from . import crm_appraisal
 from . import crm_appraisal_workflow
 from . import crm_appraisal_line

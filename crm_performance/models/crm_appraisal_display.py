@@ -6,12 +6,22 @@ MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
 
 class CrmAppraisal(models.Model):
-    """How an appraisal reads: a medal for the first three of a team on the leaderboard, the
-    total and grade following the points a reviewer types on the form."""
+    """How an appraisal reads: its name in the reader's language, a medal for the first three of
+    a team on the leaderboard, the total and grade following the points a reviewer types on the
+    form."""
 
     _inherit = "crm.appraisal"
 
     medal = fields.Char(compute="_compute_medal", help="The first three of the team for the period and plan.")
+
+    @api.depends("employee_id.name", "period_id.display_name", "plan_id.name")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        """Built from its parts in the user's language (the stored name is the one searched):
+        "Li Na – 2026年11月 – 销售计划" for a Chinese reader."""
+        for appraisal in self:
+            parts = (appraisal.employee_id.name, appraisal.period_id.display_name, appraisal.plan_id.name)
+            appraisal.display_name = " – ".join(part for part in parts if part)
 
     @api.depends("rank")
     def _compute_medal(self):

@@ -11,6 +11,8 @@ from .crm_appraisal import INPUT_FIELDS
 
 # share of a page filled by inserts: the rest keeps a line's next versions on its page
 FILLFACTOR = 70
+# the two measures a ratio line opens the records of
+RATIO_PARTS = ("numerator", "denominator")
 
 
 class CrmAppraisalLine(models.Model):
@@ -166,17 +168,21 @@ class CrmAppraisalLine(models.Model):
         self.ensure_one()
         return self.plan_line_id._scorer()(actual, target, self.manual_points, self.occurrences, self.entered)
 
-    def action_open_records(self):
+    def action_open_records(self, part="numerator"):
         """Drill-down: the exact records counted for this line, opened with the user's own rights;
-        when these rights hide some of them, the user is told how many."""
+        when these rights hide some of them, the user is told how many. A ratio opens the records
+        of its numerator or of its denominator (``part``): the 3 won deals or the 5 closed ones
+        behind 60 %."""
         self.ensure_one()
         self.check_access("read")
+        if part not in RATIO_PARTS:
+            raise UserError(_("Open the records of the numerator or of the denominator."))
         appraisal = self.appraisal_id
         period = appraisal.period_id
         if period.period_type != "month":
             raise UserError(_("Open the monthly appraisals to see the records behind a quarter or a year."))
         # the KPI's source fields (ir.model.fields) are readable by administrators only
-        kpi = self.kpi_id.sudo()._records_kpi()
+        kpi = self.kpi_id.sudo()._records_kpi(part)
         span = (period.date_from, period.date_to, period.company_id)
         if kpi.measure_mode == "customers":  # the customers counted; their records from their form
             model_name = "res.partner"
@@ -184,10 +190,13 @@ class CrmAppraisalLine(models.Model):
         else:
             model_name = kpi.model_name
             domain = list(kpi._span_domain(*span, appraisal.user_id.ids))
-        title = _(
-            "%(kpi)s – %(employee)s – %(period)s",
-            kpi=self.name,
-            employee=appraisal.employee_id.name,
-            period=period.name,
-        )
+        parts = {"employee": appraisal.employee_id.name, "period": period.display_name}
+        if self.measure_mode == "ratio":
+            title = _("%(kpi)s: %(part)s – %(employee)s – %(period)s", kpi=self.name, part=kpi.name, **parts)
+        else:
+            title = _("%(kpi)s – %(employee)s – %(period)s", kpi=self.name, **parts)
         return drilldown.records_action(self.env, model_name, domain, title)
+
+    def action_open_denominator_records(self):
+        """Drill-down of a ratio's denominator: the 5 closed deals behind a 60 % win rate."""
+        return self.action_open_records("denominator")

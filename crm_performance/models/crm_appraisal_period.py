@@ -1,11 +1,16 @@
 from datetime import date
 
+from babel.dates import format_skeleton
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import babel_locale_parse, get_lang
 
 MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
+# how a period reads in the user's language (CLDR skeletons): November 2026 / 2026年11月,
+# Q4 2026 / 2026年第4季度, 2026 / 2026年
+SKELETONS = {"month": "yMMMM", "quarter": "yQQQ", "year": "y"}
 # fields a closed period keeps as they are (state is changed by the close / reopen actions)
 FROZEN_FIELDS = {"name", "period_type", "date_from", "date_to", "company_id"}
 
@@ -66,6 +71,19 @@ class CrmAppraisalPeriod(models.Model):
         for period in self:
             period.name = period.code
 
+    @api.depends("name", "code", "period_type", "date_from")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        """The month, quarter or year in the user's language; a name typed by hand is kept."""
+        locale = babel_locale_parse(get_lang(self.env).code)
+        for period in self:
+            if period.date_from and period.name == period.code:
+                period.display_name = format_skeleton(
+                    SKELETONS[period.period_type], period.date_from, locale=locale
+                )
+            else:
+                period.display_name = period.name
+
     def _compute_appraisal_count(self):
         counts = dict(
             self.env["crm.appraisal"]._read_group([("period_id", "in", self.ids)], ["period_id"], ["__count"])
@@ -91,17 +109,20 @@ class CrmAppraisalPeriod(models.Model):
                     _(
                         "Period %(period)s (%(start)s – %(end)s) overlaps %(other)s: two periods of the "
                         "same type cannot share a day.",
-                        period=period.name,
+                        period=period.display_name,
                         start=period.date_from,
                         end=period.date_to,
-                        other=overlapping.name,
+                        other=overlapping.display_name,
                     )
                 )
 
     def write(self, vals):
         if FROZEN_FIELDS & set(vals) and "closed" in self.mapped("state"):
             raise ValidationError(
-                _("Period %(period)s is closed and cannot be edited; reopen it first.", period=self[0].name)
+                _(
+                    "Period %(period)s is closed and cannot be edited; reopen it first.",
+                    period=self[0].display_name,
+                )
             )
         return super().write(vals)
 
@@ -110,7 +131,7 @@ class CrmAppraisalPeriod(models.Model):
             raise UserError(
                 _(
                     "Period %(period)s has appraisals and cannot be deleted.",
-                    period=self.appraisal_ids[0].period_id.name,
+                    period=self.appraisal_ids[0].period_id.display_name,
                 )
             )
         return super().unlink()
@@ -121,7 +142,7 @@ class CrmAppraisalPeriod(models.Model):
             raise ValidationError(
                 _(
                     "Period %(period)s is closed: its targets and appraisals can no longer change.",
-                    period=closed[0].name,
+                    period=closed[0].display_name,
                 )
             )
 

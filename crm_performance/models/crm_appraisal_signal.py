@@ -128,7 +128,7 @@ class CrmAppraisalSignal(models.Model):
                 "%(signal)s – %(employee)s – %(period)s",
                 signal=dict(self._fields["kind"]._description_selection(self.env))[self.kind],
                 employee=self.employee_id.name,
-                period=self.period_id.name,
+                period=self.period_id.display_name,
             ),
             # done activities and lost deals are archived
             context={"active_test": False},

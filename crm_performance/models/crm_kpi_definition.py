@@ -952,11 +952,12 @@ class CrmKpiDefinition(models.Model):
         length = next_day - date_from
         return date_from - length, date_from - timedelta(days=1)
 
-    def _records_kpi(self):
-        """The KPI whose records are opened from a line: a ratio's numerator, a growth's base."""
+    def _records_kpi(self, part="numerator"):
+        """The KPI whose records are opened from a line: a ratio's numerator or denominator
+        (``part``), a growth's base."""
         self.ensure_one()
         if self.measure_mode == "ratio":
-            return self.numerator_id
+            return self.denominator_id if part == "denominator" else self.numerator_id
         if self.measure_mode == "growth":
             return self.growth_base_id
         if self.measure_mode not in SOURCE_MODES:

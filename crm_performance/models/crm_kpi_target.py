@@ -44,10 +44,11 @@ class CrmKpiTarget(models.Model):
     )
 
     @api.depends("kpi_id", "period_id", "employee_id", "team_id")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for target in self:
             subject = target.employee_id.name or target.team_id.name or ""
-            target.display_name = f"{target.kpi_id.name} / {subject} / {target.period_id.name}"
+            target.display_name = f"{target.kpi_id.name} / {subject} / {target.period_id.display_name}"
 
     @api.constrains("target_type", "employee_id", "team_id")
     def _check_subject(self):

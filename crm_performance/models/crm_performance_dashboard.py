@@ -71,7 +71,7 @@ class CrmPerformanceDashboard(models.AbstractModel):
         forecast = forecast or {"lines": {}}
         return {
             "id": appraisal.id,
-            "name": appraisal.name,
+            "name": appraisal.display_name,
             "plan": appraisal.plan_id.name,
             "state": appraisal.state,
             "state_label": dict(appraisal._fields["state"]._description_selection(self.env))[appraisal.state],
@@ -124,6 +124,13 @@ class CrmPerformanceDashboard(models.AbstractModel):
             "status": line_status(mode, line.has_data, line.target, line.achievement, due),
             "can_open": line.scoring_rule not in ENTERED_MODES,
             "forecast": self._forecast_data(forecast),
+            # a ratio opens the records of each side: the won deals and the closed ones
+            "parts": [
+                {"part": "numerator", "label": kpi.numerator_id.name},
+                {"part": "denominator", "label": kpi.denominator_id.name},
+            ]
+            if mode == "ratio"
+            else [],
         }
 
     @api.model

@@ -181,7 +181,7 @@ class TestAccess(PerformanceCase):
         action = line.with_user(self.carol).action_open_records()
         self.assertEqual(
             action["name"],
-            "Won revenue – Alice – 2025-03 (2 records counted, 1 visible to you: your access rights hide "
+            "Won revenue – Alice – March 2025 (2 records counted, 1 visible to you: your access rights hide "
             "the others.)",
         )
         visible = self.env["crm.lead"].with_user(self.carol).search(action["domain"])
@@ -189,3 +189,31 @@ class TestAccess(PerformanceCase):
         self.assertEqual(len(self.env["crm.lead"].search(action["domain"])), 2)
         with self.assertRefused(UserError, "2 records counted, 0 visible to you"):
             line.with_user(self.vp).action_open_records()  # the VP has no Sales rights here
+
+        # a ratio says it for each side: Alice's conversion rate is her 2 won deals (10 000 and
+        # 30 000) over her 3 closed ones (the lost one at 0): Carol sees 1 of 2, and 2 of 3
+        plan = self._plan(
+            [(self.kpi["conversion_rate"], 100, {"default_target": 50})], employees=self.emp_alice.ids
+        )
+        conversion = (
+            self.env["crm.appraisal"]._generate(self.march).filtered(lambda a: a.plan_id == plan).line_ids
+        )
+        self.assertEqual(
+            conversion.with_user(self.carol).action_open_records()["name"],
+            "Conversion rate: Won deals – Alice – March 2025 (2 records counted, 1 visible to you: your "
+            "access rights hide the others.)",
+        )
+        closed = conversion.with_user(self.carol).action_open_denominator_records()
+        self.assertEqual(
+            closed["name"],
+            "Conversion rate: Closed deals (won or lost) – Alice – March 2025 (3 records counted, 2 visible "
+            "to you: your access rights hide the others.)",
+        )
+        self.assertEqual(
+            sorted(
+                self.env["crm.lead"].with_user(self.carol).search(closed["domain"]).mapped("expected_revenue")
+            ),
+            [0, 10000],
+        )
+        with self.assertRefused(UserError, "3 records counted, 0 visible to you"):
+            conversion.with_user(self.vp).action_open_denominator_records()

@@ -1,5 +1,6 @@
 from datetime import date, datetime
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import PerformanceCase
@@ -98,8 +99,21 @@ class TestCompute(PerformanceCase):
         action = self.line_of(self.alice_m, self.kpi["won_revenue"]).action_open_records()
         leads = self.env["crm.lead"].search(action["domain"])
         self.assertEqual(sorted(leads.mapped("expected_revenue")), [10000, 30000])
-        action = self.line_of(self.bob_m, self.kpi["conversion_rate"]).action_open_records()
-        self.assertEqual(len(self.env["crm.lead"].search(action["domain"])), 1, "the numerator: won deals")
+
+    def test_ratio_drill_down_opens_both_sides(self):
+        """Bob's conversion rate is 25 %: 1 won deal (5 000) of his 4 closed ones (3 lost)."""
+        line = self.line_of(self.bob_m, self.kpi["conversion_rate"])
+        self.assertEqual(line.actual, 25.0)
+        Lead = self.env["crm.lead"]
+        won = line.action_open_records()
+        self.assertEqual(Lead.search(won["domain"]).mapped("expected_revenue"), [5000])
+        self.assertEqual(won["name"], "Conversion rate: Won deals – Bob – March 2025")
+        closed = line.action_open_denominator_records()
+        self.assertEqual(sorted(Lead.search(closed["domain"]).mapped("expected_revenue")), [0, 0, 0, 5000])
+        self.assertEqual(closed["name"], "Conversion rate: Closed deals (won or lost) – Bob – March 2025")
+        self.assertEqual(line.action_open_records("denominator")["domain"], closed["domain"])
+        with self.assertRefused(UserError, "numerator or of the denominator"):
+            line.action_open_records("everything")
 
     def test_no_target_and_no_data(self):
         self.line_of(self.alice_m, self.kpi["won_revenue"]).plan_line_id.default_target = 0

@@ -105,3 +105,38 @@ class TestLineDisplay(AppraisalCase):
         line = appraisal.line_ids
         line.with_user(self.carol).entry = 1.5
         self.assertEqual((line.occurrences, line.score, appraisal.total_score), (1.5, 92, 92))
+
+
+@tagged("post_install", "-at_install")
+class TestAppraisalName(AppraisalCase):
+    """An appraisal's name is built from its parts in the reader's language."""
+
+    def test_name_in_the_readers_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.plan.with_context(lang="zh_CN").name = "销售"
+        zh = self.alice_march.with_context(lang="zh_CN")
+        self.assertEqual(zh.display_name, "Alice – 2025年3月 – 销售")
+        self.assertEqual(
+            self.alice_march.with_context(lang="en_US").display_name, "Alice – March 2025 – Sales"
+        )
+        self.assertEqual(self.alice_march.name, "Alice – 2025-03 – Sales", "the stored name searched stays")
+        self.assertEqual(
+            self.env["crm.appraisal"]
+            .with_context(lang="zh_CN")
+            .search([("display_name", "ilike", "Alice – 2025-03")]),
+            self.alice_march,
+        )
+        Period = self.env["crm.appraisal.period"]
+        quarter = Period.create({"period_type": "quarter", "date_from": "2025-01-01"})
+        year = Period.create({"period_type": "year", "date_from": "2025-01-01", "name": "FY 2025"})
+        self.assertEqual(
+            [quarter.with_context(lang=lang).display_name for lang in ("en_US", "zh_CN")],
+            ["Q1 2025", "2025年第1季度"],
+        )
+        self.assertEqual(
+            year.with_context(lang="zh_CN").display_name, "FY 2025", "a name typed by hand is kept"
+        )
+        # the dashboard reads in the language the web client sends
+        dashboard = self.env["crm.performance.dashboard"].with_user(self.alice).with_context(lang="zh_CN")
+        data = dashboard.get_my_performance("2025-03-01")
+        self.assertEqual(data["appraisals"][0]["name"], "Alice – 2025年3月 – 销售")

@@ -34,7 +34,7 @@ class TestAppraisalReport(AppraisalCase):
         text = html.decode()
         for expected in (
             "Alice",
-            "2025-03",
+            "March 2025",
             "Sales",
             "North",
             "Carol",

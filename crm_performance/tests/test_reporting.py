@@ -20,11 +20,19 @@ class TestReporting(AppraisalCase):
         return {xmlid for xmlid in xmlids if self.env.ref(xmlid).id in visible}
 
     def test_menu_order(self):
-        """My Performance first, then Appraisals, Integrity Signals, Reporting, Configuration."""
+        """My Performance first, then Appraisals, Integrity Signals, Set Targets, Reporting,
+        Configuration."""
         root = self.env.ref("crm_performance.crm_performance_menu_root")
         self.assertEqual(
             root.child_id.sorted("sequence").mapped("name"),
-            ["My Performance", "Appraisals", "Integrity Signals", "Reporting", "Configuration"],
+            [
+                "My Performance",
+                "Appraisals",
+                "Integrity Signals",
+                "Set Targets",
+                "Reporting",
+                "Configuration",
+            ],
         )
         self.assertEqual(
             self.env.ref("crm_performance.crm_performance_menu_my")
@@ -41,15 +49,10 @@ class TestReporting(AppraisalCase):
         )
         self.assertEqual(self._visible(self.alice, mine + MANAGER_MENUS), set(mine))
         self.assertEqual(self._visible(self.carol, mine + MANAGER_MENUS), set(mine + MANAGER_MENUS))
-        self.assertEqual(
-            self._visible(self.carol, ("crm_performance.crm_kpi_target_grid_menu",)),
-            set(),
-            "targets are set by administrators",
-        )
-        self.assertEqual(
-            self._visible(self.admin, ("crm_performance.crm_kpi_target_grid_menu",)),
-            {"crm_performance.crm_kpi_target_grid_menu"},
-        )
+        grid = ("crm_performance.crm_kpi_target_grid_menu",)
+        self.assertEqual(self._visible(self.alice, grid), set(), "targets are set by managers and above")
+        self.assertEqual(self._visible(self.carol, grid), set(grid), "for their team members")
+        self.assertEqual(self._visible(self.admin, grid), set(grid))
 
     def test_manager_actions_are_restricted(self):
         for xmlid in (

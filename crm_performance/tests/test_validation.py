@@ -92,7 +92,7 @@ class TestValidation(PerformanceCase):
             )
 
     def test_overlapping_periods(self):
-        with self.assertRefused(ValidationError, "overlaps 2025-03"):
+        with self.assertRefused(ValidationError, "overlaps March 2025"):
             self.env["crm.appraisal.period"].create(
                 {"period_type": "month", "date_from": date(2025, 3, 15), "date_to": date(2025, 4, 14)}
             )

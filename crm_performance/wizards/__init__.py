@@ -1,4 +1,3 @@
 from . import crm_appraisal_reason_wizard
-from . import crm_kpi_target_grid
 from . import crm_appraisal_bulk_wizard
 from . import crm_appraisal_simulation

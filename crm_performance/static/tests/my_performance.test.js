@@ -34,6 +34,7 @@ const line = (values) => ({
     weighted_score: 0,
     max_points: 100,
     can_open: true,
+    parts: [],
     ...values,
 });
 
@@ -132,14 +133,48 @@ test("previous month and drill-down", async () => {
         return march();
     });
     onRpc("action_open_records", ({ args }) => {
-        expect.step(`records of line ${args[0]}`);
+        expect.step(`records of line ${args[0]} ${args[1]}`);
         return { type: "ir.actions.act_window_close" };
     });
     await mountWithCleanup(WebClient);
     await getService("action").doAction(12);
     await contains(".o_crm_month_prev").click();
     await contains(".o_crm_kpi[data-kpi='Won deals'] .o_crm_kpi_open").click();
-    expect.verifySteps(["month null", "month 2025-02-01", "records of line 2"]);
+    expect.verifySteps(["month null", "month 2025-02-01", "records of line 2 numerator"]);
+});
+
+test("a ratio opens its numerator's and its denominator's records", async () => {
+    const data = march();
+    data.appraisals[0].lines.push(
+        line({
+            id: 9,
+            name: "Conversion rate",
+            measure_mode: "ratio",
+            unit: "%",
+            target: 50,
+            actual: 60,
+            achievement: 120,
+            status: "reached",
+            parts: [
+                { part: "numerator", label: "Won deals" },
+                { part: "denominator", label: "Closed deals" },
+            ],
+        })
+    );
+    onRpc("get_my_performance", () => data);
+    onRpc("action_open_records", ({ args }) => {
+        expect.step(`records of line ${args[0]} ${args[1]}`);
+        return { type: "ir.actions.act_window_close" };
+    });
+    await mountWithCleanup(WebClient);
+    await getService("action").doAction(12);
+    const ratio = ".o_crm_kpi[data-kpi='Conversion rate']";
+    expect(`${ratio} .o_crm_kpi_open`).toHaveCount(2);
+    expect(`${ratio} .o_crm_kpi_open_numerator`).toHaveText("Won deals");
+    expect(`${ratio} .o_crm_kpi_open_denominator`).toHaveText("Closed deals");
+    await contains(`${ratio} .o_crm_kpi_open_denominator`).click();
+    await contains(`${ratio} .o_crm_kpi_open_numerator`).click();
+    expect.verifySteps(["records of line 9 denominator", "records of line 9 numerator"]);
 });
 
 test("forecast of the month's end: marker, parts, state and the opportunities counted", async () => {

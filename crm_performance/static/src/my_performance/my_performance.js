@@ -152,8 +152,8 @@ export class MyPerformance extends Component {
         });
     }
 
-    async openRecords(line) {
-        const action = await this.orm.call("crm.appraisal.line", "action_open_records", [[line.id]]);
+    async openRecords(line, part = "numerator") {
+        const action = await this.orm.call("crm.appraisal.line", "action_open_records", [[line.id], part]);
         await this.actionService.doAction(action);
     }
 

@@ -16,7 +16,7 @@ const openAppraisal = [
     },
     {
         content: "Open Alice's March appraisal",
-        trigger: ".o_list_view .o_data_row:contains('2025-03') td[name='employee_id']:contains('Alice')",
+        trigger: ".o_list_view .o_data_row:contains('March 2025') td[name='employee_id']:contains('Alice')",
         run: "click",
     },
 ];
