@@ -46,7 +46,9 @@ def parse_args(argv=None):
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help="time an existing database, build nothing")
     parser.add_argument(
-        "--reinstall", action="store_true", help="install the modules again (kept in <db>_installed otherwise)"
+        "--reinstall",
+        action="store_true",
+        help="install the modules again (kept in <db>_installed otherwise)",
     )
     parser.add_argument("--seed", type=int, default=42)
     return parser.parse_args(argv)
@@ -109,177 +111,182 @@ def templates(env, salesperson, customer):
     return order, invoice, moves[1], partial, leave, leave_type, expense
 
 
+ORDER_COLUMNS = (
+    *("id", "name", "partner_id", "partner_invoice_id", "partner_shipping_id", "user_id", "state"),
+    *("date_order", "amount_untaxed", "amount_total", "amount_tax", "amount_before_discount"),
+    *("create_date", "write_date"),
+)
+MOVE_COLUMNS = (
+    *("id", "name", "move_type", "partner_id", "commercial_partner_id", "invoice_user_id", "date"),
+    *("invoice_date", "invoice_date_due", "amount_untaxed", "amount_untaxed_signed", "amount_total"),
+    *("amount_total_signed", "amount_residual", "amount_residual_signed", "create_date", "write_date"),
+)
+LINE_COLUMNS = (
+    *("id", "move_id", "move_name", "partner_id", "debit", "credit", "balance", "amount_currency"),
+    *("amount_residual", "amount_residual_currency", "reconciled", "date", "date_maturity"),
+    *("full_reconcile_id", "matching_number", "create_date", "write_date"),
+)
+PARTIAL_COLUMNS = (
+    *("id", "debit_move_id", "amount", "debit_amount_currency", "credit_amount_currency", "max_date"),
+    *("invoice_user_id", "full_reconcile_id", "create_date", "write_date"),
+)
+LEAVE_COLUMNS = (
+    *("id", "employee_id", "holiday_status_id", "state", "request_date_from", "request_date_to"),
+    *("date_from", "date_to", "number_of_days", "create_date", "write_date"),
+)
+EXPENSE_COLUMNS = (
+    *("id", "employee_id", "state", "date", "total_amount", "total_amount_currency"),
+    *("untaxed_amount_currency", "create_date", "write_date"),
+)
+DUE_DAYS = 30
+
+
+def make_orders(rng, salespeople, own, count, first, window):
+    """[(order id, user id, customer, moment, untaxed, state)] in date order."""
+    start, end = (datetime.combine(day, datetime.min.time()) for day in window)
+    orders = []
+    for oid in range(first, first + count):
+        user = rng.choice(salespeople).id
+        customer = rng.choice(own[user][:10] if rng.random() < 0.6 else own[user])
+        untaxed = round(rng.lognormvariate(7, 1), 2)
+        orders.append(
+            (
+                oid,
+                user,
+                customer,
+                moment(rng, start, end),
+                untaxed,
+                "cancel" if rng.random() < 0.03 else "sale",
+            )
+        )
+    return sorted(orders, key=lambda order: order[3])
+
+
+def make_moves(rng, orders, first):
+    """Invoices (one per confirmed order, on its day) and credit notes (5 % of them, a quarter of
+    the amount, 1 to 40 days later): ([(move id, user, customer, day, amount)], [...])."""
+    invoices, refunds, move_id = [], [], first
+    for _oid, user, customer, when, untaxed, state in orders:
+        if state != "sale":
+            continue
+        invoices.append((move_id, user, customer, when.date(), untaxed))
+        move_id += 1
+        if rng.random() < 0.05:
+            day = when.date() + timedelta(days=rng.randrange(1, 40))
+            refunds.append((move_id, user, customer, day, round(untaxed / 4, 2)))
+            move_id += 1
+    return invoices, refunds
+
+
+def move_rows(invoices, refunds):
+    for kind, moves, sign in (("out_invoice", invoices, 1), ("out_refund", refunds, -1)):
+        for mid, user, customer, day, amount in moves:
+            due = day + timedelta(days=DUE_DAYS)
+            yield (mid, f"BENCH/{mid}", kind, customer, customer, user, day, day, due, amount, sign * amount,
+                   amount, sign * amount, 0.0, 0.0, day, day)  # fmt: skip
+
+
+def make_payments(rng, invoices, first_line, first_partial, end):
+    """The invoices' receivable lines and the payments matched with 90 % of them (10 % of these
+    half paid), 2 to 60 days after the invoice: (lines, partials) as table rows."""
+    lines, partials = [], []
+    for index, (mid, user, customer, day, amount) in enumerate(invoices):
+        line_id, paid = first_line + index, 0.0
+        if rng.random() < 0.9:
+            paid = amount if rng.random() < 0.9 else round(amount / 2, 2)
+            paid_on = min(day + timedelta(days=int(rng.gammavariate(2, 15))), end - timedelta(days=1))
+            pid = first_partial + len(partials)
+            partials.append((pid, line_id, paid, paid, paid, paid_on, user, None, paid_on, paid_on))
+        residual = round(amount - paid, 2)
+        lines.append((line_id, mid, f"BENCH/{mid}", customer, amount, 0.0, amount, amount, residual, residual,
+                      paid == amount, day, day + timedelta(days=DUE_DAYS), None, None, day, day))  # fmt: skip
+    return lines, partials
+
+
+def make_absences(rng, salespeople, leave_type, window, first_leave, first_expense):
+    """A leave a month per salesperson (a day, half a day or two days), two expenses a month."""
+    start, end = window
+    months = []
+    while start < end:
+        months.append(start)
+        start += relativedelta(months=1)
+    leaves, expenses = [], []
+    for user in salespeople:
+        employee = user.employee_id.id
+        for month in months:
+            day = month + timedelta(days=rng.randrange(0, 25))
+            days = rng.choice((0.5, 1.0, 1.0, 2.0))
+            last = day + timedelta(days=1) if days == 2 else day
+            begin = datetime.combine(day, datetime.min.time()) + timedelta(hours=8)
+            stop = datetime.combine(last, datetime.min.time()) + timedelta(hours=12 if days == 0.5 else 17)
+            leaves.append((first_leave + len(leaves), employee, leave_type.id, "validate", day, last,
+                           begin, stop, days, day, day))  # fmt: skip
+            for _k in range(2):
+                spent, amount = month + timedelta(days=rng.randrange(0, 28)), rng.randrange(20, 400)
+                expenses.append((first_expense + len(expenses), employee, "approved", spent, amount, amount,
+                                 amount, spent, spent))  # fmt: skip
+    return leaves, expenses
+
+
 def make_rows(env, rng, salespeople, leads, window):
     """The bulk rows of the four bridges' sources; returns their counts."""
     customers = env["res.partner"].create(
         [{"name": f"Bench customer {k}"} for k in range(max(len(salespeople) * 40, 10))]
     )
-    order, invoice, refund, partial, leave, leave_type, expense = templates(env, salespeople[0], customers[0])
+    order, invoice, _refund, partial, leave, leave_type, expense = templates(
+        env, salespeople[0], customers[0]
+    )
     env["ir.config_parameter"].set_param("crm_performance_bench.leave_type", leave_type.id)
-    start, end = window
-    counts = {}
-    # each salesperson sells to 40 customers of their own, a few of them month after month
+    # each salesperson sells to 40 customers of their own, ten of them month after month
     own = {user.id: customers[k * 40 : (k + 1) * 40].ids for k, user in enumerate(salespeople)}
-    n_orders = leads // 5
-    first_order, first_move = next_id(env, "sale_order"), next_id(env, "account_move")
-    orders = []  # (order id, user id, customer, moment, untaxed, state)
-    for oid in range(first_order, first_order + n_orders):
-        user = rng.choice(salespeople).id
-        customer = rng.choice(own[user][:10] if rng.random() < 0.6 else own[user])
-        untaxed = round(rng.lognormvariate(7, 1), 2)
-        state = "cancel" if rng.random() < 0.03 else "sale"
-        when = moment(rng, datetime.combine(start, datetime.min.time()), datetime.combine(end, datetime.min.time()))
-        orders.append((oid, user, customer, when, untaxed, state))
-    orders.sort(key=lambda row: row[3])
-    row = template_row(env, "sale.order", order)
-    counts["sale.order"] = bulk_insert(
-        env,
-        "sale.order",
-        row,
-        ("id", "name", "partner_id", "partner_invoice_id", "partner_shipping_id", "user_id", "state")
-        + ("date_order", "amount_untaxed", "amount_total", "amount_tax", "amount_before_discount")
-        + ("create_date", "write_date"),
+    orders = make_orders(rng, salespeople, own, leads // 5, next_id(env, "sale_order"), window)
+    order_rows = (
         (
-            (oid, f"BS{oid}", customer, customer, customer, user, state, when, untaxed, untaxed, 0.0)
-            + (round(untaxed / (0.9 if oid % 3 == 0 else 1.0), 2), when, when)
-            for oid, user, customer, when, untaxed, state in orders
-        ),
+            oid,
+            f"BS{oid}",
+            customer,
+            customer,
+            customer,
+            user,
+            state,
+            when,
+            untaxed,
+            untaxed,
+            0.0,
+            round(untaxed / (0.9 if oid % 3 == 0 else 1.0), 2),
+            when,
+            when,
+        )  # fmt: skip
+        for oid, user, customer, when, untaxed, state in orders
     )
-    # invoices (one per confirmed order, dated with it, due 30 days later) and credit notes
-    invoices, refunds, move_id = [], [], first_move
-    for _oid, user, customer, when, untaxed, state in orders:
-        if state != "sale":
-            continue
-        day = when.date()
-        invoices.append((move_id, user, customer, day, untaxed))
-        move_id += 1
-        if rng.random() < 0.05:
-            refunds.append((move_id, user, customer, day + timedelta(days=rng.randrange(1, 40)), untaxed / 4))
-            move_id += 1
-    move_columns = (
-        ("id", "name", "move_type", "partner_id", "commercial_partner_id", "invoice_user_id", "date")
-        + ("invoice_date", "invoice_date_due", "amount_untaxed", "amount_untaxed_signed", "amount_total")
-        + ("amount_total_signed", "amount_residual", "amount_residual_signed", "create_date", "write_date")
-    )
-
-    def move_rows():
-        for kind, rows, sign in (("out_invoice", invoices, 1), ("out_refund", refunds, -1)):
-            for mid, user, customer, day, amount in rows:
-                amount = round(amount, 2)
-                due = day + timedelta(days=30)
-                yield (
-                    *(
-                        mid,
-                        f"BENCH/{mid}",
-                        kind,
-                        customer,
-                        customer,
-                        user,
-                        day,
-                        day,
-                        due,
-                        amount,
-                        sign * amount,
-                    ),
-                    *(amount, sign * amount, 0.0, 0.0, day, day),
-                )
-
+    counts = {
+        "sale.order": bulk_insert(
+            env, "sale.order", template_row(env, "sale.order", order), ORDER_COLUMNS, order_rows
+        )
+    }
+    invoices, refunds = make_moves(rng, orders, next_id(env, "account_move"))
+    template = template_row(env, "account.move", invoice)
     counts["account.move"] = bulk_insert(
-        env, "account.move", template_row(env, "account.move", invoice), move_columns, move_rows()
+        env, "account.move", template, MOVE_COLUMNS, move_rows(invoices, refunds)
     )
-    # the invoices' receivable lines, and payments matched with them
     receivable = invoice.line_ids.filtered(lambda line: line.display_type == "payment_term")
-    first_line, first_partial = next_id(env, "account_move_line"), next_id(env, "account_partial_reconcile")
-    payments, lines = [], []
-    for index, (mid, user, customer, day, amount) in enumerate(invoices):
-        amount = round(amount, 2)
-        line_id = first_line + index
-        paid = 0.0
-        if rng.random() < 0.9:
-            paid = amount if rng.random() < 0.9 else round(amount / 2, 2)
-            paid_on = min(day + timedelta(days=int(rng.gammavariate(2, 15))), end - timedelta(days=1))
-            payments.append((first_partial + len(payments), line_id, paid, paid_on, user))
-        lines.append((line_id, mid, f"BENCH/{mid}", customer, amount, amount - paid, paid == amount, day))
-    counts["account.move.line"] = bulk_insert(
-        env,
-        "account.move.line",
-        template_row(env, "account.move.line", receivable),
-        ("id", "move_id", "move_name", "partner_id", "debit", "credit", "balance", "amount_currency")
-        + (
-            "amount_residual",
-            "amount_residual_currency",
-            "reconciled",
-            "date",
-            "date_maturity",
-            "full_reconcile_id",
-        )
-        + ("matching_number", "create_date", "write_date"),
-        (
-            (lid, mid, name, customer, amount, 0.0, amount, amount, residual, residual, done, day)
-            + (day + timedelta(days=30), None, None, day, day)
-            for lid, mid, name, customer, amount, residual, done, day in lines
-        ),
+    lines, partials = make_payments(
+        rng, invoices, next_id(env, "account_move_line"), next_id(env, "account_partial_reconcile"), window[1]
     )
+    template = template_row(env, "account.move.line", receivable)
+    counts["account.move.line"] = bulk_insert(env, "account.move.line", template, LINE_COLUMNS, lines)
+    template = template_row(env, "account.partial.reconcile", partial)
     counts["account.partial.reconcile"] = bulk_insert(
-        env,
-        "account.partial.reconcile",
-        template_row(env, "account.partial.reconcile", partial),
-        ("id", "debit_move_id", "amount", "debit_amount_currency", "credit_amount_currency", "max_date")
-        + ("invoice_user_id", "full_reconcile_id", "create_date", "write_date"),
-        ((pid, lid, paid, paid, paid, day, user, None, day, day) for pid, lid, paid, day, user in payments),
+        env, "account.partial.reconcile", template, PARTIAL_COLUMNS, partials
     )
-    # a leave a month per salesperson (a day, half a day or two days), two expenses a month
-    employees = {user.id: user.employee_id.id for user in salespeople}
-    leaves, expenses, months = [], [], []
-    month = start
-    while month < end:
-        months.append(month)
-        month += relativedelta(months=1)
-    for user in salespeople:
-        for month in months:
-            day = month + timedelta(days=rng.randrange(0, 25))
-            days = rng.choice((0.5, 1.0, 1.0, 2.0))
-            last = day + timedelta(days=1) if days == 2 else day
-            leaves.append((employees[user.id], day, last, days))
-            for _k in range(2):
-                expenses.append(
-                    (employees[user.id], month + timedelta(days=rng.randrange(0, 28)), rng.randrange(20, 400))
-                )
-    first_leave = next_id(env, "hr_leave")
+    leaves, expenses = make_absences(
+        rng, salespeople, leave_type, window, next_id(env, "hr_leave"), next_id(env, "hr_expense")
+    )
     counts["hr.leave"] = bulk_insert(
-        env,
-        "hr.leave",
-        template_row(env, "hr.leave", leave),
-        ("id", "employee_id", "holiday_status_id", "state", "request_date_from", "request_date_to")
-        + ("date_from", "date_to", "number_of_days", "create_date", "write_date"),
-        (
-            (lid, employee, leave_type.id, "validate", day, last)
-            + (datetime.combine(day, datetime.min.time()) + timedelta(hours=8),)
-            + (datetime.combine(last, datetime.min.time()) + timedelta(hours=12 if days == 0.5 else 17),)
-            + (days, day, day)
-            for lid, (employee, day, last, days) in enumerate(leaves, start=first_leave)
-        ),
+        env, "hr.leave", template_row(env, "hr.leave", leave), LEAVE_COLUMNS, leaves
     )
-    first_expense = next_id(env, "hr_expense")
-    counts["hr.expense"] = bulk_insert(
-        env,
-        "hr.expense",
-        template_row(env, "hr.expense", expense),
-        (
-            "id",
-            "employee_id",
-            "state",
-            "date",
-            "total_amount",
-            "total_amount_currency",
-            "untaxed_amount_currency",
-        )
-        + ("create_date", "write_date"),
-        (
-            (eid, employee, "approved", day, amount, amount, amount, day, day)
-            for eid, (employee, day, amount) in enumerate(expenses, start=first_expense)
-        ),
-    )
+    template = template_row(env, "hr.expense", expense)
+    counts["hr.expense"] = bulk_insert(env, "hr.expense", template, EXPENSE_COLUMNS, expenses)
     return counts
 
 
@@ -290,7 +297,16 @@ def build(args):
         subprocess.run(["dropdb", "--if-exists", installed], check=True)
     exists = subprocess.run(["psql", "-lqt"], check=True, capture_output=True, text=True).stdout
     if installed not in {line.split("|")[0].strip() for line in exists.splitlines()}:
-        odoo_bin(write_conf(installed), "-d", installed, "-i", MODULES, "--stop-after-init", "--no-http", "--log-level=warn")
+        odoo_bin(
+            write_conf(installed),
+            "-d",
+            installed,
+            "-i",
+            MODULES,
+            "--stop-after-init",
+            "--no-http",
+            "--log-level=warn",
+        )
     subprocess.run(["createdb", "-T", installed, args.db], check=True)
     window = data_window(date.today())
     with environment(args.db, commit=True) as superuser_env:
@@ -321,19 +337,22 @@ RAW = {
                    COUNT(*) FILTER (WHERE prev AND NOT cur),
                    SUM(amount) FILTER (WHERE cur AND c NOT IN (
                        SELECT partner_id FROM sale_order
-                        WHERE state = 'sale' AND partner_id IS NOT NULL AND date_order < %(start)s AND {COMPANY}))
+                        WHERE state = 'sale' AND partner_id IS NOT NULL AND date_order < %(start)s
+                          AND {COMPANY}))
               FROM (SELECT user_id AS u, partner_id AS c, BOOL_OR(date_order >= %(start)s) AS cur,
                            BOOL_OR(date_order < %(start)s) AS prev,
                            SUM(amount_untaxed) FILTER (WHERE date_order >= %(start)s) AS amount
                       FROM sale_order
-                     WHERE state = 'sale' AND partner_id IS NOT NULL AND {COMPANY} AND user_id = ANY(%(users)s)
+                     WHERE state = 'sale' AND partner_id IS NOT NULL AND {COMPANY}
+                       AND user_id = ANY(%(users)s)
                        AND date_order >= %(previous)s AND date_order < %(stop)s
                      GROUP BY 1, 2) AS cohort
              GROUP BY u""",
         f"""SELECT u, SUM(amount) / COUNT(*)
               FROM (SELECT user_id AS u, partner_id AS c, SUM(amount_untaxed) AS amount
                       FROM sale_order
-                     WHERE state = 'sale' AND partner_id IS NOT NULL AND {COMPANY} AND user_id = ANY(%(users)s)
+                     WHERE state = 'sale' AND partner_id IS NOT NULL AND {COMPANY}
+                       AND user_id = ANY(%(users)s)
                        AND date_order >= %(year)s AND date_order < %(stop)s
                      GROUP BY 1, 2) AS customer
              GROUP BY u""",
@@ -525,9 +544,8 @@ def gamification_challenge(env, bridge, period, users, leave_type):
     returns (challenge, {measure: definition})."""
     fields_model = env["ir.model.fields"]
     definitions = {}
-    for name, model, domain, date_field, summed, batch_field in GAMIFIED[bridge]:
-        if model == "hr.leave":
-            domain = [*domain, ("holiday_status_id", "=", leave_type.id)]
+    for name, model, filters, date_field, summed, batch_field in GAMIFIED[bridge]:
+        domain = [*filters, ("holiday_status_id", "=", leave_type.id)] if model == "hr.leave" else filters
         values = {
             "name": f"Bench {name}",
             "computation_mode": "sum" if summed else "count",
