@@ -245,6 +245,28 @@ class TestSaleKpis(PerformanceCase):
         self.env.cr.precommit.run()
         self.assertEqual((alice.needs_recompute, (appraisals - alice).needs_recompute), (True, False))
 
+    def test_a_change_marks_every_month_a_customer_measure_covers(self):
+        """The lifetime value covers 12 months: a price changed on an order of Alice's of 15
+        January moves her March figure (P3 60 + 40 + 180 + 200, P4 100: 580 / 2 = 290). Over 1
+        month, March's figures do not read January (the repurchase KPIs read February): nothing
+        is marked."""
+        clv = self.sale_kpi["customer_lifetime_value"]
+        january = self._order(self.alice, datetime(2025, 1, 15), self.customer[3], [(1, 40, 0)], "own")
+        plan = self._plan([(clv, 100, {"default_target": 300})])
+        appraisals = self.env["crm.appraisal"]._generate(self.march).filtered(lambda a: a.plan_id == plan)
+        alice = appraisals.filtered(lambda a: a.employee_id == self.emp_alice)
+        for months, price, marked in ((1, 50, False), (12, 60, True)):
+            clv.customer_months = months
+            self.env.cr.precommit.clear()
+            appraisals.needs_recompute = False
+            self.env.flush_all()
+            january.order_line.price_unit = price
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+            self.assertEqual((alice.needs_recompute, (appraisals - alice).needs_recompute), (marked, False))
+        self.env["crm.appraisal"]._cron_recompute_live()
+        self.assertEqual(self.line_of(alice, clv).actual, 290.0)
+
 
 @tagged("post_install", "-at_install")
 class TestSalesPlan(PerformanceCase):
