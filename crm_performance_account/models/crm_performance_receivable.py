@@ -12,8 +12,10 @@ class CrmPerformanceReceivable(models.Model):
     """What a customer owed in a month and what was collected of it: one row per installment of a
     posted customer invoice and month, from the month it falls due (or is invoiced, if later)
     until it is settled. ``amount_owed`` is what was due by the month's end and still open at its
-    start (less the credit notes matched in the month), ``amount_paid`` what payments settled of it
-    in the month; the collection rate (欠款回收率) divides their sums over a month."""
+    start (less the credit notes matched in the month), ``amount_paid`` what payments settled of
+    it in the month; the collection rate divides their sums over a month. A month's rows come from
+    the installments due by its end and not settled before it (the months are a calendar that
+    the query's month filter narrows): a month costs what was open in it, not the whole history."""
 
     _name = "crm.performance.receivable"
     _description = "Receivable Due in a Month"
@@ -73,15 +75,23 @@ class CrmPerformanceReceivable(models.Model):
                        line.date_maturity,
                        line.balance - COALESCE(parts.before, 0) - COALESCE(parts.settled, 0) AS amount_owed,
                        COALESCE(parts.paid, 0) AS amount_paid
-                  FROM account_move_line line
-                  JOIN account_move move ON move.id = line.move_id
-                 CROSS JOIN LATERAL generate_series(
-                           date_trunc('month', GREATEST(line.date_maturity, move.invoice_date)),
-                           CASE WHEN line.reconciled THEN date_trunc('month', (
-                                    SELECT MAX(last.max_date) FROM account_partial_reconcile last
-                                     WHERE last.debit_move_id = line.id))
-                                ELSE date_trunc('month', CURRENT_DATE) END,
+                  FROM generate_series(
+                           (SELECT date_trunc('month', MIN(first.date_maturity)) FROM account_move_line first
+                             WHERE first.display_type = 'payment_term'),
+                           date_trunc('month', CURRENT_DATE),
                            INTERVAL '1 month') AS month(start)
+                  JOIN account_move_line line
+                    ON line.date_maturity < month.start + INTERVAL '1 month'
+                   AND line.display_type = 'payment_term'
+                   AND line.balance > 0
+                   AND (NOT line.reconciled OR EXISTS (
+                            SELECT 1 FROM account_partial_reconcile last
+                             WHERE last.debit_move_id = line.id AND last.max_date >= month.start))
+                  JOIN account_move move
+                    ON move.id = line.move_id
+                   AND move.move_type = 'out_invoice'
+                   AND move.state = 'posted'
+                   AND move.invoice_date < month.start + INTERVAL '1 month'
                   LEFT JOIN LATERAL (
                         SELECT SUM(part.amount) FILTER (WHERE part.max_date < month.start) AS before,
                                SUM(part.amount) FILTER (
@@ -97,11 +107,7 @@ class CrmPerformanceReceivable(models.Model):
                           JOIN account_move credit_move ON credit_move.id = credit_line.move_id
                          WHERE part.debit_move_id = line.id
                   ) AS parts ON TRUE
-                 WHERE move.move_type = 'out_invoice'
-                   AND move.state = 'posted'
-                   AND line.display_type = 'payment_term'
-                   AND line.balance > 0
-                   AND line.balance - COALESCE(parts.before, 0) > 0
+                 WHERE line.balance - COALESCE(parts.before, 0) > 0
             )""",
                 table=SQL.identifier(self._table),
                 money_in=SQL(MONEY_IN),
