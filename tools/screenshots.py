@@ -29,7 +29,10 @@ APPRAISALS = "/odoo/action-crm_performance.crm_appraisal_action"
 LIST = ".o_list_view, .o_kanban_view"
 TEAM_BOARD = "/odoo/action-crm_performance.crm_performance_dashboard_action_team"
 SCREENS = {
-    "admin": [("kpi-definition", "{kpi_form}", ".o_form_view")],
+    "admin": [
+        ("kpi-definition", "{kpi_form}", ".o_form_view"),
+        ("kpi-customers", "{customers_kpi_form}", ".o_form_view"),
+    ],
     "li.na": [
         ("home", "/odoo", ".o_crm_my_performance .o_crm_kpi, .o_crm_my_performance .o_view_nocontent"),
         ("my-appraisals", "/odoo/action-crm_performance.crm_appraisal_action_my", ".o_kanban_record"),
@@ -195,11 +198,22 @@ def record_paths(rpc, login):
     )
     corrected = rpc.orm("crm.appraisal", "search", [("score_corrected", "=", True)], limit=1) or team
     kpi = rpc.orm("crm.kpi.definition", "search", [("measure_mode", "=", "sum")], limit=1)
+    # a customer measure over months (the lifetime value, with the Sales bridge) or any customer one
+    customers = rpc.orm(
+        "crm.kpi.definition",
+        "search",
+        [("measure_mode", "=", "customers")],
+        order="customer_months desc",
+        limit=1,
+    )
     return {
         "first_own": f"/odoo/action-crm_performance.crm_appraisal_action_my/{own[0]}" if own else "/odoo",
         "first_team": f"{APPRAISALS}/{team[0]}" if team else APPRAISALS,
         "corrected": f"{APPRAISALS}/{corrected[0]}" if corrected else APPRAISALS,
         "kpi_form": f"/odoo/action-crm_performance.crm_kpi_definition_action/{kpi[0]}" if kpi else "/odoo",
+        "customers_kpi_form": (
+            f"/odoo/action-crm_performance.crm_kpi_definition_action/{customers[0]}" if customers else "/odoo"
+        ),
     }
 
 
