@@ -252,10 +252,6 @@ class CrmKpiDefinition(models.Model):
         "CHECK(penalty >= 0)",
         "The penalty per occurrence cannot be negative.",
     )
-    _customer_months_positive = models.Constraint(
-        "CHECK(customer_months >= 0)",
-        "The months a customer measure covers cannot be negative.",
-    )
 
     @api.depends_context("uid")
     def _compute_readable_model_ids(self):
@@ -308,6 +304,13 @@ class CrmKpiDefinition(models.Model):
                             "KPI “%(kpi)s”: the Customer Field must point to contacts, %(field)s does not.",
                             kpi=kpi.name,
                             field=kpi.customer_field_id.name,
+                        )
+                    )
+                if kpi.customer_months < 0:
+                    raise ValidationError(
+                        _(
+                            "KPI “%(kpi)s”: Over Months is a number of months, 0 or more (0: the period).",
+                            kpi=kpi.name,
                         )
                     )
                 if kpi.field_id:
