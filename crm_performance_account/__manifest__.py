@@ -11,7 +11,10 @@
     "maintainers": ["crm-performance"],
     "depends": ["crm_performance", "account"],
     "data": [
+        "security/ir.model.access.csv",
+        "security/crm_performance_receivable_security.xml",
         "data/crm_kpi_definition_data.xml",
+        "views/crm_performance_receivable_views.xml",
     ],
     "installable": True,
     "auto_install": True,

@@ -42,6 +42,7 @@ SCREENS = {
             "/odoo/action-crm_performance.res_company_action_performance_settings",
             ".o_form_view",
         ),
+        ("kpi-customers", "{customers_kpi_form}", ".o_form_view"),
     ],
     "li.na": [
         ("home", "/odoo", ".o_crm_my_performance .o_crm_kpi, .o_crm_my_performance .o_view_nocontent"),
@@ -225,6 +226,14 @@ def record_paths(rpc, login):
         [("appraisal_id.user_id", "=", rpc.uid), ("measure_mode", "=", "ratio")],
         limit=1,
     )
+    # a customer measure over months (the lifetime value, with the Sales bridge) or any customer one
+    customers = rpc.orm(
+        "crm.kpi.definition",
+        "search",
+        [("measure_mode", "=", "customers")],
+        order="customer_months desc",
+        limit=1,
+    )
     return {
         "first_own": f"/odoo/action-crm_performance.crm_appraisal_action_my/{own[0]}" if own else "/odoo",
         "first_team": f"{APPRAISALS}/{team[0]}" if team else APPRAISALS,
@@ -234,6 +243,9 @@ def record_paths(rpc, login):
         "ratio_line": f"/odoo/action-crm_performance.crm_appraisal_line_action_my/{ratio[0]}"
         if ratio
         else "/odoo",
+        "customers_kpi_form": (
+            f"/odoo/action-crm_performance.crm_kpi_definition_action/{customers[0]}" if customers else "/odoo"
+        ),
     }
 
 

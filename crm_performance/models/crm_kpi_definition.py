@@ -31,6 +31,8 @@ SOURCE_FIELDS = {
     "duration_end_field_id",
     "customer_field_id",
     "customer_cohort",
+    "customer_months",
+    "per_customer",
 }
 # choices of the date field pickers of a definition (a client-side domain on ir.model.fields)
 # the pickers of a definition offer the fields the user may read: no group, or one of theirs
@@ -190,6 +192,19 @@ class CrmKpiDefinition(models.Model):
         "over these customers' records of the period (of the previous period for the previous and "
         "lost customers) is measured instead of their number. Repurchase (复购率) and retention "
         "(老顾客保持率) = returning ÷ previous, churn (客户流失率) = lost ÷ previous, as ratios.",
+    )
+    customer_months = fields.Integer(
+        string="Over Months",
+        default=0,
+        help="0: the customers of the period. N: those of the N months ending with the period's last "
+        "day (and the previous span is the N months before): a measure over a customer's lifetime, "
+        "e.g. 12 for the customer lifetime value over a year.",
+    )
+    per_customer = fields.Boolean(
+        string="Average per Customer",
+        help="With a Measured Field: its sum over the cohort's records divided by the number of "
+        "customers of the cohort (customer lifetime value: revenue per customer over the months "
+        "covered). A salesperson without customers has no value.",
     )
 
     # composed measures
@@ -384,8 +399,22 @@ class CrmKpiDefinition(models.Model):
                             field=kpi.customer_field_id.name,
                         )
                     )
+                if kpi.customer_months < 0:
+                    raise ValidationError(
+                        _(
+                            "KPI “%(kpi)s”: Over Months is a number of months, 0 or more (0: the period).",
+                            kpi=kpi.name,
+                        )
+                    )
                 if kpi.field_id:
                     kpi._check_field(kpi.field_id, _("Measured Field"), NUMERIC_TTYPES)
+                elif kpi.per_customer:
+                    raise ValidationError(
+                        _(
+                            "KPI “%(kpi)s”: an average per customer needs the Measured Field it averages.",
+                            kpi=kpi.name,
+                        )
+                    )
             if kpi.measure_mode == "average" and kpi.average_of == "duration":
                 kpi._check_field(kpi.duration_start_field_id, _("From Date"), DATE_TTYPES)
                 kpi._check_field(kpi.duration_end_field_id, _("To Date"), DATE_TTYPES)
@@ -540,6 +569,41 @@ class CrmKpiDefinition(models.Model):
         return frozenset(watched)
 
     @api.model
+    @tools.ormcache("line_model_name", "parent_fname")
+    def _watched_line_fields(self, line_model_name, parent_fname):
+        """The fields of ``line_model_name`` (lines of a measured record, through their many2one
+        ``parent_fname``) whose change moves a watched field of their record: what the record's
+        computed fields depend on through its lines (an order's amounts on its lines' prices,
+        discounts and quantities), and what these depend on in turn."""
+        line_model = self.env[line_model_name]
+        parent = self.env[line_model._fields[parent_fname].comodel_name]
+        watched = self._watched_fields(parent._name)
+        one2manys = {
+            fname
+            for fname in watched
+            if parent._fields[fname].type == "one2many"
+            and parent._fields[fname].comodel_name == line_model_name
+            and parent._fields[fname].inverse_name == parent_fname
+        }
+        todo = [
+            path.split(".")[1]
+            for fname in watched
+            for path in parent.pool.field_depends.get(parent._fields[fname], ())
+            if "." in path and path.split(".")[0] in one2manys
+        ]
+        todo = [fname for fname in todo if fname in line_model._fields]
+        fields_ = set(todo)
+        if todo:
+            fields_.add(parent_fname)  # a line moved to another record moves both
+        while todo:
+            for path in line_model.pool.field_depends.get(line_model._fields[todo.pop()], ()):
+                fname = path.split(".")[0]
+                if fname in line_model._fields and fname not in fields_:
+                    fields_.add(fname)
+                    todo.append(fname)
+        return frozenset(fields_)
+
+    @api.model
     @tools.ormcache("model_name")
     def _placements(self, model_name):
         """``((salesperson field, date field, months shifted), ...)``: where the KPIs measured on
@@ -549,10 +613,12 @@ class CrmKpiDefinition(models.Model):
         growths = self.sudo().search([("measure_mode", "=", "growth"), ("growth_base_id", "in", kpis.ids)])
         placements = defaultdict(set)
         for kpi in kpis:
-            placements[kpi.user_field_id.name, kpi.date_field_id.name].add(0)
+            months = max(kpi.customer_months, 1) if kpi.measure_mode == "customers" else 1
             if kpi.measure_mode == "customers" and kpi.customer_cohort != "active":
-                # the previous-period cohorts of the next month, the new customers of later months
-                placements[kpi.user_field_id.name, kpi.date_field_id.name].add(1)
+                # the previous-span cohorts of the next months, the new customers of later months
+                months *= 2
+            # a record counts in the months whose span (N months for a customer measure) holds it
+            placements[kpi.user_field_id.name, kpi.date_field_id.name].update(range(months))
         for growth in growths:
             base = growth.growth_base_id
             placements[base.user_field_id.name, base.date_field_id.name].add(
@@ -672,6 +738,7 @@ class CrmKpiDefinition(models.Model):
         """
         self.ensure_one()
         cache = {} if cache is None else cache
+        date_from, date_to = self._measured_span(date_from, date_to)
         key = _cache_key(self, date_from, date_to, company, user_ids)
         if key in cache:
             return cache[key]
@@ -718,13 +785,22 @@ class CrmKpiDefinition(models.Model):
         """[(source KPI, (date_from, date_to))] measured to compute this KPI over the span."""
         self.ensure_one()
         if self.measure_mode in SOURCE_MODES:
-            return [(self, (date_from, date_to))]
+            return [(self, self._measured_span(date_from, date_to))]
         if self.measure_mode == "ratio":
-            return [(part, (date_from, date_to)) for part in self.numerator_id | self.denominator_id]
+            parts = self.numerator_id | self.denominator_id
+            return [part_span for part in parts for part_span in part._source_parts(date_from, date_to)]
         if self.measure_mode == "growth":
             spans = [(date_from, date_to), self._compared_span(date_from, date_to)]
-            return [(self.growth_base_id, span) for span in spans]
+            return [part_span for span in spans for part_span in self.growth_base_id._source_parts(*span)]
         return []
+
+    def _measured_span(self, date_from, date_to):
+        """The span whose records a source KPI measures for the period [date_from, date_to]: the
+        period, or for a customer measure over N months the N months ending with its last day."""
+        self.ensure_one()
+        if self.measure_mode != "customers" or not self.customer_months:
+            return date_from, date_to
+        return date_to + timedelta(days=1) - relativedelta(months=self.customer_months), date_to
 
     def _measure_scan(self, date_from, date_to, company, user_ids):
         """``{kpi: {user_id: value}}`` of count/sum/average KPIs sharing a source model and a
@@ -914,6 +990,8 @@ class CrmKpiDefinition(models.Model):
                 value = SQL(
                     "SUM(%s) FILTER (WHERE %s)", SQL.identifier("cohort", f"amount_{index}"), condition
                 )
+                if kpi.per_customer:
+                    value = SQL("%s / NULLIF(COUNT(*) FILTER (WHERE %s), 0)", value, condition)
             else:
                 value = SQL("COUNT(*) FILTER (WHERE %s)", condition)
             cohorts[kpi] = (condition, value)
@@ -923,18 +1001,20 @@ class CrmKpiDefinition(models.Model):
         return inner, cohorts
 
     def _cohort_customer_ids(self, date_from, date_to, company, user_id):
-        """The customers of a distinct-customer KPI's cohort for one salesperson (drill-down)."""
+        """The customers of a distinct-customer KPI's cohort for one salesperson in the period
+        [date_from, date_to] (drill-down), over the months the KPI covers."""
         self.ensure_one()
-        inner, cohorts = self._cohort_sql(date_from, date_to, company, {user_id})
+        inner, cohorts = self._cohort_sql(*self._measured_span(date_from, date_to), company, {user_id})
         rows = self.env.execute_query(
             SQL("SELECT cohort.c FROM (%s) AS cohort WHERE %s", inner, cohorts[self][0])
         )
         return [row[0] for row in rows]
 
     def _measured_values(self, values, user_ids):
-        """Counts and sums are 0 for users without records, averages have no entry."""
+        """Counts and sums are 0 for users without records, averages (per customer too) have no
+        entry."""
         self.ensure_one()
-        if self.measure_mode != "average":
+        if self.measure_mode != "average" and not (self.measure_mode == "customers" and self.per_customer):
             values = {uid: float(value or 0.0) for uid, value in values.items()}
             values.update({uid: 0.0 for uid in user_ids if uid not in values})
         return {uid: float(value) for uid, value in values.items() if value is not None}

@@ -64,3 +64,43 @@ def _days(moment):
         day = moment.date()
         return {day.fromordinal(day.toordinal() - 1), day, day.fromordinal(day.toordinal() + 1)}
     return {moment}
+
+
+class CrmPerformanceSourceLine(models.AbstractModel):
+    """Lines of a measured record (an order's lines): adding, removing or editing a line in a way
+    that moves a measured field of its record (an order's untaxed amount, when a price, a
+    discount or a quantity changes) marks the record's draft months as a change of the record
+    itself would. ``_performance_parent`` names the line's many2one to its record."""
+
+    _name = "crm.performance.source.line"
+    _description = "Lines of Records Measured by KPIs"
+    _performance_parent = None
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        if self._performance_watched():
+            lines._performance_parents()._performance_touch(set())
+        return lines
+
+    def write(self, vals):
+        if not self._performance_watched().intersection(vals):
+            return super().write(vals)
+        parents = self._performance_parents()
+        before = parents._performance_stamps()
+        result = super().write(vals)
+        (parents | self._performance_parents())._performance_touch(before)
+        return result
+
+    def unlink(self):
+        stamps = self._performance_parents()._performance_stamps() if self._performance_watched() else set()
+        result = super().unlink()
+        self.env["crm.appraisal"]._mark_dirty_later(stamps)
+        return result
+
+    def _performance_parents(self):
+        return self.sudo()[self._performance_parent]
+
+    def _performance_watched(self):
+        """The fields of the lines whose change moves a watched field of their record."""
+        return self.env["crm.kpi.definition"]._watched_line_fields(self._name, self._performance_parent)

@@ -129,6 +129,19 @@ class TestCustomerCohorts(PerformanceCase):
         self.assertEqual(action["res_model"], "res.partner")
         self.assertEqual(self.env["res.partner"].search(action["domain"]), self.p[1])
 
+    def test_an_average_per_customer_needs_a_measured_field_and_months_are_not_negative(self):
+        with self.assertRefused(ValidationError, "average per customer needs the Measured Field"):
+            self.cohort["active", False].per_customer = True
+        with self.assertRefused(ValidationError, "Over Months is a number of months, 0 or more"):
+            self.cohort["active", False].customer_months = -1
+
+    def test_customers_over_months_and_per_customer(self):
+        """Over 2 months (February and March), per customer: Alice P1 1 500, P2 700, P3 5 000,
+        P5 6 000, 13 200 / 4 = 3 300; Bob P2 20, P4 4 000, 4 020 / 2 = 2 010."""
+        kpi = self.cohort["active", True]
+        kpi.write({"customer_months": 2, "per_customer": True})
+        self.assertEqual(self.measure(kpi), {self.alice.id: 3300.0, self.bob.id: 2010.0})
+
     def test_customer_field_must_be_a_contact(self):
         with self.assertRefused(ValidationError, "Customer Field must point to contacts"):
             self.cohort["active", False].customer_field_id = self.env["ir.model.fields"]._get(

@@ -73,6 +73,7 @@ class TestSaleKpis(PerformanceCase):
                 "repurchase_rate",
                 "churn_rate",
                 "new_customer_revenue",
+                "customer_lifetime_value",
             )
         }
 
@@ -170,6 +171,101 @@ class TestSaleKpis(PerformanceCase):
         order.action_cancel()
         alice._compute_scores()
         self.assertEqual(self.line_of(alice, self.sale_kpi["order_revenue"]).actual, 480.0)
+
+    def test_customer_lifetime_value_over_n_months(self):
+        """Over the 12 months to March (February and March here): Alice's customers P3 (40 + 180 +
+        200) and P4 (100), 520 / 2 = 260; Bob's P1 (100 + 300), P2 (50), P5 (70), 520 / 3. Over 1
+        month: Alice P3 380, P4 100, 240; Bob P1 300, P5 70, 185."""
+        clv = self.sale_kpi["customer_lifetime_value"]
+        alice, bob = self.measure("customer_lifetime_value")
+        self.assertEqual(alice, 260.0)
+        self.assertAlmostEqual(bob, 520 / 3)
+        clv.customer_months = 1
+        self.assertEqual(self.measure("customer_lifetime_value"), (240.0, 185.0))
+        # nobody without customers has a lifetime value (no data, not 0)
+        values = clv._measure(date(2025, 3, 1), date(2025, 3, 31), self.company, {self.carol.id})
+        self.assertEqual(values, {})
+
+    def test_customer_measures_one_query_per_span(self):
+        """Ten customer KPIs over 12 months and one over 3: two grouped queries (and savepoints),
+        whatever the number of KPIs of each span."""
+        kpis = self.sale_kpi["customer_lifetime_value"]
+        for months in [12] * 9 + [3]:
+            kpis |= kpis[:1].copy({"customer_months": months})
+        span = (date(2025, 3, 1), date(2025, 3, 31), self.company, {self.alice.id, self.bob.id})
+        counts = []
+        for measured in (kpis[:10], kpis):
+            measured._prefetch_measures(*span, {})  # the definitions and their fields read once
+            start = self.env.cr.sql_log_count
+            measured._prefetch_measures(*span, {})
+            counts.append(self.env.cr.sql_log_count - start)
+        self.assertLessEqual(counts[0], 3)
+        self.assertEqual(counts[1], 2 * counts[0])
+
+    def test_lifetime_value_drill_down_opens_the_customers_and_their_orders(self):
+        plan = self._plan([(self.sale_kpi["customer_lifetime_value"], 100, {"default_target": 300})])
+        appraisals = self.env["crm.appraisal"]._generate(self.march).filtered(lambda a: a.plan_id == plan)
+        alice = appraisals.filtered(lambda a: a.employee_id == self.emp_alice)
+        line = self.line_of(alice, self.sale_kpi["customer_lifetime_value"]).with_user(self.alice)
+        self.assertEqual(line.actual, 260.0)
+        action = line.action_open_records()
+        customers = self.env["res.partner"].with_user(self.alice).search(action["domain"])
+        self.assertEqual(customers, self.customer[3] | self.customer[4])
+        # each one's form opens its orders (Sales button): P3's 3, P4's 2 (the cancelled one listed too)
+        self.assertEqual(customers.mapped("sale_order_count"), [3, 2])
+
+    def test_an_order_line_edited_on_a_confirmed_order_marks_the_month(self):
+        """Alice's discount on the 5 March order goes from 10 % to 50 %: 2 x 100 at 50 % = 100,
+        her March revenue 480 - 180 + 100 = 400, her price retention 400 / 525."""
+        plan = self._plan([(self.sale_kpi["order_revenue"], 100, {"default_target": 1000})])
+        appraisals = self.env["crm.appraisal"]._generate(self.march).filtered(lambda a: a.plan_id == plan)
+        alice = appraisals.filtered(lambda a: a.employee_id == self.emp_alice)
+        self.env.cr.precommit.clear()
+        appraisals.needs_recompute = False
+        self.env.flush_all()
+        order = self.env["sale.order"].search([("user_id", "=", self.alice.id), ("amount_untaxed", "=", 180)])
+        order.order_line.name = "Widgets, blue"  # nothing measured moves
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.assertFalse(appraisals.filtered("needs_recompute"))
+        order.order_line.discount = 50
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.assertEqual((alice.needs_recompute, (appraisals - alice).needs_recompute), (True, False))
+        self.env["crm.appraisal"]._cron_recompute_live()
+        self.assertEqual(self.line_of(alice, self.sale_kpi["order_revenue"]).actual, 400.0)
+        self.assertAlmostEqual(self.measure("price_retention")[0], 100.0 * 400 / 525)
+        # a line added to a confirmed order marks it too (a quantity of 1 more widget at 100)
+        appraisals.needs_recompute = False
+        self.env.flush_all()
+        self.env["sale.order.line"].create(
+            {"order_id": order.id, "product_id": self.product.id, "product_uom_qty": 1, "price_unit": 100}
+        )
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.assertEqual((alice.needs_recompute, (appraisals - alice).needs_recompute), (True, False))
+
+    def test_a_change_marks_every_month_a_customer_measure_covers(self):
+        """The lifetime value covers 12 months: a price changed on an order of Alice's of 15
+        January moves her March figure (P3 60 + 40 + 180 + 200, P4 100: 580 / 2 = 290). Over 1
+        month, March's figures do not read January (the repurchase KPIs read February): nothing
+        is marked."""
+        clv = self.sale_kpi["customer_lifetime_value"]
+        january = self._order(self.alice, datetime(2025, 1, 15), self.customer[3], [(1, 40, 0)], "own")
+        plan = self._plan([(clv, 100, {"default_target": 300})])
+        appraisals = self.env["crm.appraisal"]._generate(self.march).filtered(lambda a: a.plan_id == plan)
+        alice = appraisals.filtered(lambda a: a.employee_id == self.emp_alice)
+        for months, price, marked in ((1, 50, False), (12, 60, True)):
+            clv.customer_months = months
+            self.env.cr.precommit.clear()
+            appraisals.needs_recompute = False
+            self.env.flush_all()
+            january.order_line.price_unit = price
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+            self.assertEqual((alice.needs_recompute, (appraisals - alice).needs_recompute), (marked, False))
+        self.env["crm.appraisal"]._cron_recompute_live()
+        self.assertEqual(self.line_of(alice, clv).actual, 290.0)
 
 
 @tagged("post_install", "-at_install")
