@@ -190,8 +190,8 @@ class CrmKpiDefinition(models.Model):
         "length just before (the previous month for a month). New: no record of the customer under "
         "the filter in the company before the period, whoever sold. With a Measured Field, its sum "
         "over these customers' records of the period (of the previous period for the previous and "
-        "lost customers) is measured instead of their number. Repurchase (复购率) and retention "
-        "(老顾客保持率) = returning ÷ previous, churn (客户流失率) = lost ÷ previous, as ratios.",
+        "lost customers) is measured instead of their number. Repurchase and retention "
+        "= returning ÷ previous, churn = lost ÷ previous, as ratios.",
     )
     customer_months = fields.Integer(
         string="Over Months",
