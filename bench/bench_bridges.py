@@ -325,44 +325,47 @@ def build(args):
 # the floor: hand-written grouped queries giving the engine's numbers
 # ----------------------------------------------------------------------------------------------
 
-COMPANY = "(company_id = %(company)s OR company_id IS NULL)"
 RAW = {
     "crm_performance_sale": [
-        f"""SELECT user_id, SUM(amount_untaxed), COUNT(*), AVG(amount_untaxed), SUM(amount_before_discount)
+        """SELECT user_id, SUM(amount_untaxed), COUNT(*), AVG(amount_untaxed), SUM(amount_before_discount)
               FROM sale_order
-             WHERE state = 'sale' AND date_order >= %(start)s AND date_order < %(stop)s AND {COMPANY}
+             WHERE state = 'sale' AND date_order >= %(start)s AND date_order < %(stop)s
+               AND (company_id = %(company)s OR company_id IS NULL)
                AND user_id = ANY(%(users)s)
              GROUP BY user_id""",
-        f"""SELECT u, COUNT(*) FILTER (WHERE prev), COUNT(*) FILTER (WHERE prev AND cur),
+        """SELECT u, COUNT(*) FILTER (WHERE prev), COUNT(*) FILTER (WHERE prev AND cur),
                    COUNT(*) FILTER (WHERE prev AND NOT cur),
                    SUM(amount) FILTER (WHERE cur AND c NOT IN (
                        SELECT partner_id FROM sale_order
                         WHERE state = 'sale' AND partner_id IS NOT NULL AND date_order < %(start)s
-                          AND {COMPANY}))
+                          AND (company_id = %(company)s OR company_id IS NULL)))
               FROM (SELECT user_id AS u, partner_id AS c, BOOL_OR(date_order >= %(start)s) AS cur,
                            BOOL_OR(date_order < %(start)s) AS prev,
                            SUM(amount_untaxed) FILTER (WHERE date_order >= %(start)s) AS amount
                       FROM sale_order
-                     WHERE state = 'sale' AND partner_id IS NOT NULL AND {COMPANY}
+                     WHERE state = 'sale' AND partner_id IS NOT NULL
+                       AND (company_id = %(company)s OR company_id IS NULL)
                        AND user_id = ANY(%(users)s)
                        AND date_order >= %(previous)s AND date_order < %(stop)s
                      GROUP BY 1, 2) AS cohort
              GROUP BY u""",
-        f"""SELECT u, SUM(amount) / COUNT(*)
+        """SELECT u, SUM(amount) / COUNT(*)
               FROM (SELECT user_id AS u, partner_id AS c, SUM(amount_untaxed) AS amount
                       FROM sale_order
-                     WHERE state = 'sale' AND partner_id IS NOT NULL AND {COMPANY}
+                     WHERE state = 'sale' AND partner_id IS NOT NULL
+                       AND (company_id = %(company)s OR company_id IS NULL)
                        AND user_id = ANY(%(users)s)
                        AND date_order >= %(year)s AND date_order < %(stop)s
                      GROUP BY 1, 2) AS customer
              GROUP BY u""",
     ],
     "crm_performance_account": [
-        f"""SELECT invoice_user_id, SUM(amount_untaxed_signed),
+        """SELECT invoice_user_id, SUM(amount_untaxed_signed),
                    SUM(amount_untaxed) FILTER (WHERE move_type = 'out_invoice'),
                    SUM(amount_untaxed) FILTER (WHERE move_type = 'out_refund')
               FROM account_move
-             WHERE move_type IN ('out_invoice', 'out_refund') AND state = 'posted' AND {COMPANY}
+             WHERE move_type IN ('out_invoice', 'out_refund') AND state = 'posted'
+               AND (company_id = %(company)s OR company_id IS NULL)
                AND invoice_date >= %(start)s AND invoice_date < %(stop)s AND invoice_user_id = ANY(%(users)s)
              GROUP BY 1""",
         """SELECT p.invoice_user_id, SUM(p.amount)
@@ -376,9 +379,10 @@ RAW = {
               AND p.max_date >= %(start)s AND p.max_date < %(stop)s
               AND (p.company_id = %(company)s OR p.company_id IS NULL) AND p.invoice_user_id = ANY(%(users)s)
             GROUP BY 1""",
-        f"""SELECT user_id, SUM(amount_owed), SUM(amount_paid)
+        """SELECT user_id, SUM(amount_owed), SUM(amount_paid)
               FROM crm_performance_receivable
-             WHERE month >= %(start)s AND month < %(stop)s AND {COMPANY} AND user_id = ANY(%(users)s)
+             WHERE month >= %(start)s AND month < %(stop)s
+               AND (company_id = %(company)s OR company_id IS NULL) AND user_id = ANY(%(users)s)
              GROUP BY 1""",
     ],
     "crm_performance_hr_expense": [
@@ -389,9 +393,10 @@ RAW = {
               AND (expense.company_id = %(company)s OR expense.company_id IS NULL)
               AND employee.user_id = ANY(%(users)s)
             GROUP BY 1""",
-        f"""SELECT invoice_user_id, SUM(amount_untaxed_signed)
+        """SELECT invoice_user_id, SUM(amount_untaxed_signed)
               FROM account_move
-             WHERE move_type IN ('out_invoice', 'out_refund') AND state = 'posted' AND {COMPANY}
+             WHERE move_type IN ('out_invoice', 'out_refund') AND state = 'posted'
+               AND (company_id = %(company)s OR company_id IS NULL)
                AND invoice_date >= %(start)s AND invoice_date < %(stop)s AND invoice_user_id = ANY(%(users)s)
              GROUP BY 1""",
     ],
