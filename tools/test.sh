@@ -46,8 +46,9 @@ say "modules installed in $(( $(date +%s) - start ))s, install log clean"
 say "Odoo's own test runner (odoo-bin --test-enable) over every addon, in a fresh database ${DB}_runner"
 start=$(date +%s)
 runner_port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-odoo_bin -c "$CONF" -d "${DB}_runner" -i "$ADDONS" --test-enable --test-tags "/${ADDONS//,/,/}" \
-    --stop-after-init --http-port="$runner_port" --log-level=info --logfile="$LOG.runner"
+odoo_bin -c "$CONF" -d "${DB}_runner" --db-filter="^${DB}_runner\$" -i "$ADDONS" --test-enable \
+    --test-tags "/${ADDONS//,/,/}" --stop-after-init --http-port="$runner_port" --log-level=info \
+    --logfile="$LOG.runner"
 "$PY" "$ROOT/tools/runner_check.py" "$LOG.runner" ${ADDONS//,/ }
 dropdb --if-exists "${DB}_runner"
 say "Odoo's runner done in $(( $(date +%s) - start ))s"
