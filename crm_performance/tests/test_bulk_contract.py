@@ -99,7 +99,7 @@ class TestBulkContract(PerformanceCase):
         with (
             self._hook(self.Appraisal, "_prepare_appraisal_vals", lambda v: {"plan_id": foreign_plan.id}),
             self.assertRaisesRegex(
-                UserError, r"“Alice – 2025-03 – Test plan” belongs to company .* \(plan_id: 'Foreign'\)"
+                UserError, r"“Alice – March 2025 – Foreign” belongs to company .* \(plan_id: 'Foreign'\)"
             ),
         ):
             self.Appraisal._generate(self.march)
