@@ -9,6 +9,9 @@ from . import crm_kpi_target
 from . import crm_kpi_target_grid
 from . import crm_appraisal
 from . import crm_appraisal_workflow
+from . import crm_appraisal_correction
+from . import crm_appraisal_jobs
+from . import crm_appraisal_follow_up
 from . import crm_appraisal_line
 from . import crm_appraisal_line_display
 from . import crm_appraisal_signal
