@@ -14,7 +14,7 @@ expenses a month per salesperson. Bulk rows go in with COPY from a record the OR
 NULL and defaulted columns are right); the columns the KPIs read are written as the ORM would.
 
 Then, for the dataset's last month and all U salespeople, per bridge: the engine measuring every
-KPI the bridge ships (``_prefetch_measures`` then ``_measure``, as the month's computation does),
+KPI the bridge ships (one ``engine.measure.Measurement``, as the month's computation does),
 the raw-SQL floor (hand-written grouped queries giving the same numbers) and, where gamification
 can express the goal, a challenge's ``_update_all`` over the same users and month. Medians of
 ``--repeat`` runs (raw SQL: best of 3). **Asserts** that the engine, the floor and gamification
@@ -485,10 +485,12 @@ def engine_values(env, bridge, period, users, leave_type):
             "attendance_days": {by_user[employee_id]: taken for (employee_id, _type), taken in days.items()}
         }
     kpis = bridge_kpis(env, bridge)
-    span = (period.date_from, period.date_to, env.company, set(users.ids))
-    cache = {}
-    env["crm.kpi.definition"].concat(*kpis.values())._prefetch_measures(*span, cache)
-    return {name: kpi._measure(*span, cache) for name, kpi in kpis.items()}
+    from odoo.addons.crm_performance.engine.measure import Measurement
+
+    span = (period.date_from, period.date_to)
+    measurement = Measurement(env, env.company, users.ids)
+    measurement.need(env["crm.kpi.definition"].concat(*kpis.values()), *span).run()
+    return {name: measurement.values(kpi, *span) for name, kpi in kpis.items()}
 
 
 # bridge: [(measure, model, domain, date field, summed field, batch user field or None)]

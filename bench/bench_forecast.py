@@ -86,10 +86,11 @@ def open_as_of(env, forecast, moment, month, users, company):
 
 def measure(kpis, date_from, date_to, company, users):
     """``{kpi id: {user id: value}}`` of ``kpis`` and their ratio parts over the span."""
-    cache = {}
-    kpis._prefetch_measures(date_from, date_to, company, users, cache)
+    from odoo.addons.crm_performance.engine.measure import Measurement
+
     every = kpis | kpis.numerator_id | kpis.denominator_id
-    return {kpi.id: kpi._measure(date_from, date_to, company, users, cache) for kpi in every}
+    measurement = Measurement(kpis.env, company, users).need(every, date_from, date_to).run()
+    return {kpi.id: measurement.values(kpi, date_from, date_to) for kpi in every}
 
 
 def ape(value, final):

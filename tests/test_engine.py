@@ -7,7 +7,7 @@ addon's directory (its ``tools`` come along).
 import importlib
 import sys
 import types
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -104,6 +104,42 @@ def test_rollup_counts_missing_months_or_skips_them():
     assert score.rollup(months, 3, "skip", BANDS)["total_score"] == 75.0
     assert score.rollup(months, 3, "skip", BANDS)["grade"] == "B"
     assert score.rollup([], 3, "skip", BANDS)["total_score"] == 0.0
+
+
+spans = load("engine.spans")
+measure = load("engine.measure")
+
+
+def test_spans_compared_trailing_and_local_days():
+    quarter = (date(2025, 4, 1), date(2025, 6, 30))
+    assert spans.compared_span(*quarter) == (date(2025, 1, 1), date(2025, 3, 31))
+    assert spans.compared_span(date(2025, 3, 1), date(2025, 3, 31)) == (date(2025, 2, 1), date(2025, 2, 28))
+    assert spans.compared_span(*quarter, "last_year") == (date(2024, 4, 1), date(2024, 6, 30))
+    # ten days compare with the ten before
+    assert spans.compared_span(date(2025, 3, 11), date(2025, 3, 20)) == (date(2025, 3, 1), date(2025, 3, 10))
+    assert spans.trailing_months(date(2025, 3, 31), 12) == (date(2024, 4, 1), date(2025, 3, 31))
+    assert spans.trailing_months(date(2025, 3, 31), 1) == (date(2025, 3, 1), date(2025, 3, 31))
+    # March in Shanghai (UTC+8) starts at 16:00 UTC on the last day of February
+    assert spans.utc_bounds(date(2025, 3, 1), date(2025, 3, 31), "Asia/Shanghai") == (
+        datetime(2025, 2, 28, 16, 0),
+        datetime(2025, 3, 31, 16, 0),
+    )
+    # New York changes to summer time on 9 March 2025: UTC-5 at the start, UTC-4 at the end
+    assert spans.utc_bounds(date(2025, 3, 1), date(2025, 3, 31), "America/New_York") == (
+        datetime(2025, 3, 1, 5, 0),
+        datetime(2025, 4, 1, 4, 0),
+    )
+
+
+def test_ratios_and_growths_from_their_parts():
+    # 3 of 4, nothing of nothing (no entry), a denominator without numerator (no entry)
+    assert measure.ratio({1: 3.0, 2: 0.0}, {1: 4.0, 2: 0.0, 3: 5.0}) == {1: 75.0}
+    # 10 -> 15 is +50 %; 4 -> nothing is -100 %; nothing to compare with: no entry
+    assert measure.growth({1: 15.0, 2: 7.0}, {1: 10.0, 2: 0.0, 3: 4.0}) == {1: 50.0, 3: -100.0}
+    assert measure.growth({1: -5.0}, {1: -10.0}) == {1: 50.0}  # a loss halved
+    failed = measure.Unmeasured("a filter the database refuses")
+    assert measure.ratio({1: 1.0}, failed) is failed
+    assert measure.growth(failed, {1: 1.0}) is failed
 
 
 forecast = load("engine.forecast")

@@ -8,6 +8,8 @@ from . import crm_appraisal_period
 from . import crm_kpi_target
 from . import crm_kpi_target_grid
 from . import crm_appraisal
+from . import crm_appraisal_generation
+from . import crm_appraisal_compute
 from . import crm_appraisal_workflow
 from . import crm_appraisal_correction
 from . import crm_appraisal_jobs

@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from .. import engine
+from ..engine.measure import Measurement
 from ..tools import bulk, drilldown
 
 forecast = engine.forecast
@@ -44,12 +45,10 @@ class CrmAppraisal(models.Model):
         parts = self.env["crm.kpi.definition"].browse(
             {part.id for spec in specs.values() if spec.method == "ratio" for part in spec.parts()}
         )
-        cache = {}
-        parts._prefetch_measures(period.date_from, period.date_to, company, user_ids, cache)
-        measured = {
-            part.id: part._measure(period.date_from, period.date_to, company, user_ids, cache)
-            for part in parts
-        }
+        measurement = (
+            Measurement(self.env, company, user_ids).need(parts, period.date_from, period.date_to).run()
+        )
+        measured = {part.id: measurement.values(part, period.date_from, period.date_to) for part in parts}
         expectations = {}
         if any(part.method in forecast.PIPELINE_METHODS for spec in specs.values() for part in spec.parts()):
             amounts = sorted({part.field for spec in specs.values() for part in spec.parts() if part.field})

@@ -1,8 +1,5 @@
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
-
-import pytz
-from dateutil.relativedelta import relativedelta
+from datetime import timedelta
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -10,10 +7,9 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
-from ..engine import forecast
-from ..tools import currency
+from ..engine import forecast, measure, scan, spans
+from ..engine.measure import SOURCE_MODES
 
-SOURCE_MODES = ("count", "sum", "average", "customers")
 # models a record can be attributed through: a salesperson (user) or an employee (and their user)
 ATTRIBUTION_MODELS = ("res.users", "hr.employee")
 NUMERIC_TTYPES = ("integer", "float", "monetary")
@@ -40,15 +36,6 @@ READABLE = "'|', ('groups', '=', False), ('groups', 'in', user_group_ids)"
 DATE_FIELDS_DOMAIN = (
     f"[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), ('store', '=', True), {READABLE}]"
 )
-
-
-class Unmeasured(dict):
-    """The values of a KPI that could not be measured: nobody has a value, and ``reason`` says
-    why (a filter the database refuses, a field removed by a module update)."""
-
-    def __init__(self, reason):
-        super().__init__()
-        self.reason = reason
 
 
 class CrmKpiDefinition(models.Model):
@@ -478,8 +465,8 @@ class CrmKpiDefinition(models.Model):
         filter it cannot express, a field without a column) is refused when it is saved."""
         self.ensure_one()
         today = fields.Date.context_today(self)
-        values = self._measure_scan(today, today, self.env.company, {self.env.uid})[self]
-        if isinstance(values, Unmeasured):
+        values = scan.scan(self, today, today, self.env.company, {self.env.uid})[self]
+        if isinstance(values, scan.Unmeasured):
             raise ValidationError(
                 _("KPI “%(kpi)s” cannot be measured: %(reason)s", kpi=self.name, reason=values.reason)
             )
@@ -699,7 +686,8 @@ class CrmKpiDefinition(models.Model):
         self.ensure_one()
         date_fname = self.date_field_id.name
         if self.date_field_id.ttype == "datetime":
-            start, stop = map(fields.Datetime.to_string, _utc_bounds(date_from, date_to, _tz(company)))
+            bounds = spans.utc_bounds(date_from, date_to, spans.company_tz(company))
+            start, stop = map(fields.Datetime.to_string, bounds)
         else:
             start, stop = map(fields.Date.to_string, (date_from, date_to + timedelta(days=1)))
         return Domain(date_fname, ">=", start) & Domain(date_fname, "<", stop)
@@ -725,74 +713,12 @@ class CrmKpiDefinition(models.Model):
         """Filter + date span + company + salespeople, in the source model's terms."""
         return self._period_domain(date_from, date_to, company) & self._user_domain(user_ids)
 
-    def _measure(self, date_from, date_to, company, user_ids, cache=None):
-        """Return ``{user_id: value}`` of this KPI over [date_from, date_to] in ``company`` for
-        ``user_ids``.
-
-        Users without records get 0 for counts and sums, and no entry (no data) for averages,
-        ratios with a zero denominator and growths with nothing to compare with, and nobody gets
-        an entry when the source model is gone (uninstalled: the KPI's source was emptied). A KPI
-        the database cannot measure gives ``Unmeasured`` (no entry, and the reason), and so do
-        the ratios and growths built on it. ``cache`` shares the measures of a computation run
-        between KPIs built on the same parts (see ``_prefetch_measures``).
-        """
+    def _measure(self, date_from, date_to, company, user_ids):
+        """``{user_id: value}`` of this KPI over [date_from, date_to] in ``company`` for
+        ``user_ids`` (``engine.measure.Measurement.values``). A computation measuring many KPIs
+        declares them all on one ``Measurement`` instead: one scan per source model and span."""
         self.ensure_one()
-        cache = {} if cache is None else cache
-        date_from, date_to = self._measured_span(date_from, date_to)
-        key = _cache_key(self, date_from, date_to, company, user_ids)
-        if key in cache:
-            return cache[key]
-        if self.measure_mode in SOURCE_MODES and self.model_name not in self.env:
-            values = {}
-        elif self.measure_mode in SOURCE_MODES:
-            values = self._measure_scan(date_from, date_to, company, user_ids)[self]
-        elif self.measure_mode == "ratio":
-            numerators = self.numerator_id._measure(date_from, date_to, company, user_ids, cache)
-            denominators = self.denominator_id._measure(date_from, date_to, company, user_ids, cache)
-            values = _first_unmeasured(numerators, denominators) or {
-                uid: 100.0 * numerators[uid] / denominator
-                for uid, denominator in denominators.items()
-                if denominator and uid in numerators
-            }
-        elif self.measure_mode == "growth":
-            before_from, before_to = self._compared_span(date_from, date_to)
-            current = self.growth_base_id._measure(date_from, date_to, company, user_ids, cache)
-            before = self.growth_base_id._measure(before_from, before_to, company, user_ids, cache)
-            values = _first_unmeasured(current, before) or {
-                uid: 100.0 * (current.get(uid, 0.0) - base) / abs(base)
-                for uid, base in before.items()
-                if base
-            }
-        else:
-            values = {}
-        cache[key] = values
-        return values
-
-    def _prefetch_measures(self, date_from, date_to, company, user_ids, cache):
-        """Measure every count/sum/average these KPIs are built from into ``cache``, with one
-        scan per source model, salesperson field and span instead of one query per KPI."""
-        groups = defaultdict(lambda: self.browse())
-        for kpi in self:
-            for part, span in kpi._source_parts(date_from, date_to):
-                # a source model uninstalled since is measured by _measure: no data
-                if part.model_name in self.env and _cache_key(part, *span, company, user_ids) not in cache:
-                    groups[part.model_name, part.user_field_id, part.customer_field_id, span] |= part
-        for (_model, _user_field, _customer_field, span), kpis in groups.items():
-            for kpi, values in kpis._measure_scan(*span, company, user_ids).items():
-                cache[_cache_key(kpi, *span, company, user_ids)] = values
-
-    def _source_parts(self, date_from, date_to):
-        """[(source KPI, (date_from, date_to))] measured to compute this KPI over the span."""
-        self.ensure_one()
-        if self.measure_mode in SOURCE_MODES:
-            return [(self, self._measured_span(date_from, date_to))]
-        if self.measure_mode == "ratio":
-            parts = self.numerator_id | self.denominator_id
-            return [part_span for part in parts for part_span in part._source_parts(date_from, date_to)]
-        if self.measure_mode == "growth":
-            spans = [(date_from, date_to), self._compared_span(date_from, date_to)]
-            return [part_span for span in spans for part_span in self.growth_base_id._source_parts(*span)]
-        return []
+        return measure.Measurement(self.env, company, user_ids).values(self, date_from, date_to)
 
     def _measured_span(self, date_from, date_to):
         """The span whose records a source KPI measures for the period [date_from, date_to]: the
@@ -800,237 +726,23 @@ class CrmKpiDefinition(models.Model):
         self.ensure_one()
         if self.measure_mode != "customers" or not self.customer_months:
             return date_from, date_to
-        return date_to + timedelta(days=1) - relativedelta(months=self.customer_months), date_to
-
-    def _measure_scan(self, date_from, date_to, company, user_ids):
-        """``{kpi: {user_id: value}}`` of count/sum/average KPIs sharing a source model and a
-        salesperson field: one grouped query, each KPI an aggregate filtered by its own domain.
-        A KPI whose domain needs a join gets a query of its own. A KPI that cannot be measured
-        gets ``Unmeasured`` and leaves the others measured. Distinct-customer KPIs sharing a
-        customer field are measured by one grouped query of their own (``_cohort_scan``)."""
-        if not (self and user_ids):
-            return {kpi: {} for kpi in self}
-        removed = self.filtered(lambda kpi: not (kpi.user_field_id and kpi.date_field_id))
-        if removed:  # a field removed by a module uninstalled since: nothing can be attributed
-            reason = Unmeasured(_("its Salesperson Field or Date Field was removed"))
-            rest = (self - removed)._measure_scan(date_from, date_to, company, user_ids)
-            return {**dict.fromkeys(removed, reason), **rest}
-        cohorts = self.filtered(lambda k: k.measure_mode == "customers")
-        if cohorts:
-            return {
-                **(self - cohorts)._measure_scan(date_from, date_to, company, user_ids),
-                **cohorts._cohort_scan(date_from, date_to, company, user_ids),
-            }
-        model = self.env[self[:1].model_name].sudo()
-        users = self[:1]._user_domain(user_ids)
-        measured, scans, conditions = {}, [], {}
-        for kpi in self:
-            try:
-                domain = kpi._period_domain(date_from, date_to, company)
-                query = model._search(domain)
-                if query.is_empty():
-                    measured[kpi] = kpi._measured_values({}, user_ids)
-                elif query._joins:
-                    scans.append((model._search(domain & users), {kpi: SQL("TRUE")}))
-                else:
-                    conditions[kpi] = query.where_clause if query._where_clauses else SQL("TRUE")
-            except Exception as exc:  # a KPI the ORM cannot express must not stop the others
-                measured[kpi] = Unmeasured(_reason(exc))
-        if conditions:
-            shared = model._search(users, active_test=False)
-            shared.add_where(SQL("(%s)", SQL(" OR ").join(SQL("(%s)", c) for c in conditions.values())))
-            scans.append((shared, conditions))
-        for query, kpi_conditions in scans:
-            span = (date_from, date_to)
-            measured.update(self._run_scan(model, query, kpi_conditions, span, company, user_ids))
-        return measured
-
-    def _run_scan(self, model, query, kpi_conditions, span, company, user_ids):
-        """Run one grouped scan; if the database refuses it, measure each of its KPIs alone, so
-        that only the one it refuses is ``Unmeasured``."""
-        kpis = list(kpi_conditions)
-        try:
-            with self.env.cr.savepoint(flush=False):
-                user_sql = kpis[0]._user_sql(model, query)
-                aggregates = [
-                    kpi._aggregate_sql(model, query, kpi_conditions[kpi], span, company) for kpi in kpis
-                ]
-                query.groupby = user_sql
-                rows = self.env.execute_query(query.select(user_sql, *aggregates))
-        except Exception as exc:  # one KPI the database refuses must not stop the month
-            if len(kpis) == 1:
-                return {kpis[0]: Unmeasured(_reason(exc))}
-            measured = {}
-            for kpi in kpis:
-                measured.update(kpi._measure_scan(*span, company, user_ids))
-            return measured
-        return {
-            kpi: kpi._measured_values({row[0]: row[index] for row in rows}, user_ids)
-            for index, kpi in enumerate(kpis, start=1)
-        }
-
-    def _aggregate_sql(self, model, query, condition, span, company):
-        """The SQL aggregate of this KPI over the rows matching ``condition``; amounts of a
-        currency field stored on the record are converted into the company's currency at the
-        rate of the record's date (the KPI's date field)."""
-        self.ensure_one()
-        if self.measure_mode == "average" and self.average_of == "duration":
-            start_sql = model._field_to_sql(model._table, self.duration_start_field_id.name, query)
-            end_sql = model._field_to_sql(model._table, self.duration_end_field_id.name, query)
-            per_unit = 3600.0 if self.duration_unit == "hours" else 86400.0
-            return SQL(
-                "AVG(EXTRACT(EPOCH FROM (%s::timestamp - %s::timestamp))) FILTER (WHERE %s) / %s",
-                end_sql,
-                start_sql,
-                SQL("%s AND %s IS NOT NULL AND %s IS NOT NULL", condition, start_sql, end_sql),
-                per_unit,
-            )
-        if self.measure_mode == "count":
-            return SQL("COUNT(*) FILTER (WHERE %s)", condition)
-        function = SQL("SUM") if self.measure_mode == "sum" else SQL("AVG")
-        return SQL("%s(%s) FILTER (WHERE %s)", function, self._value_sql(model, query, company), condition)
-
-    def _value_sql(self, model, query, company):
-        """The measured field of a record as SQL, in the company's currency."""
-        self.ensure_one()
-        field_sql = model._field_to_sql(model._table, self.field_id.name, query)
-        currency_fname = _record_currency_field(model, self.field_id.name)
-        if not currency_fname:
-            return field_sql
-        date_sql = model._field_to_sql(model._table, self.date_field_id.name, query)
-        if self.date_field_id.ttype == "datetime":
-            date_sql = SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)", date_sql, _tz(company))
-        currency_sql = model._field_to_sql(model._table, currency_fname, query)
-        rate = currency.conversion_sql(currency_sql, SQL("%s::date", date_sql), company)
-        return SQL("%s * %s", field_sql, rate)
-
-    def _cohort_scan(self, date_from, date_to, company, user_ids):
-        """``{kpi: {user_id: value}}`` of distinct-customer KPIs sharing a source model, a
-        salesperson field and a customer field: one grouped query over the salespeople's records
-        of the period and the previous one, per salesperson and customer, then per salesperson.
-        If the database refuses it, each KPI is measured alone (``Unmeasured`` when it fails)."""
-        kpis = list(self)
-        try:
-            with self.env.cr.savepoint(flush=False):
-                inner, cohorts = self._cohort_sql(date_from, date_to, company, user_ids)
-                values = SQL(", ").join(cohorts[kpi][1] for kpi in kpis)
-                rows = self.env.execute_query(
-                    SQL("SELECT cohort.u, %s FROM (%s) AS cohort GROUP BY cohort.u", values, inner)
-                )
-        except Exception as exc:  # one KPI the database refuses must not stop the month
-            if len(kpis) == 1:
-                return {kpis[0]: Unmeasured(_reason(exc))}
-            measured = {}
-            for kpi in kpis:
-                measured.update(kpi._cohort_scan(date_from, date_to, company, user_ids))
-            return measured
-        return {
-            kpi: kpi._measured_values({row[0]: row[index] for row in rows}, user_ids)
-            for index, kpi in enumerate(kpis, start=1)
-        }
-
-    def _cohort_sql(self, date_from, date_to, company, user_ids):
-        """``(inner, {kpi: (condition, value)})``: ``inner`` selects one row per salesperson ``u``
-        and customer ``c`` of these KPIs' records over the period and the previous one, with
-        whether the customer bought in each span under each KPI's filter (and the amounts);
-        ``condition`` tells whether a row's customer is in the KPI's cohort, ``value`` aggregates
-        the cohort per salesperson (its number, or the sum of the measured field)."""
-        first = self[:1]
-        model = self.env[first.model_name].sudo()
-        customer_fname = first.customer_field_id.name
-        prev_from, prev_to = first._compared_span(date_from, date_to, "previous")
-        query = model._search(
-            first._user_domain(user_ids) & Domain(customer_fname, "!=", False), active_test=False
-        )
-        user_sql = first._user_sql(model, query)
-        customer_sql = model._field_to_sql(model._table, customer_fname, query)
-        columns, scopes, cohorts = [], [], {}
-        for index, kpi in enumerate(self):
-            scope = _where(model, model._search(kpi._period_domain(prev_from, date_to, company)))
-            scopes.append(scope)
-            current = SQL(
-                "(%s AND %s)",
-                scope,
-                _where(model, model._search(kpi._date_domain(date_from, date_to, company))),
-            )
-            previous = SQL(
-                "(%s AND %s)",
-                scope,
-                _where(model, model._search(kpi._date_domain(prev_from, prev_to, company))),
-            )
-            columns += [
-                SQL("COALESCE(BOOL_OR(%s), FALSE) AS %s", current, SQL.identifier(f"cur_{index}")),
-                SQL("COALESCE(BOOL_OR(%s), FALSE) AS %s", previous, SQL.identifier(f"prev_{index}")),
-            ]
-            cur, prev = SQL.identifier("cohort", f"cur_{index}"), SQL.identifier("cohort", f"prev_{index}")
-            cohort = kpi.customer_cohort
-            if cohort == "new":
-                before = kpi._period_domain(date(1900, 1, 1), date_from - timedelta(days=1), company)
-                prior = model._search(before)
-                prior_customers = prior.subselect(model._field_to_sql(prior.table, customer_fname, prior))
-                condition = SQL("(%s AND cohort.c NOT IN %s)", cur, prior_customers)
-            else:
-                condition = {
-                    "active": cur,
-                    "previous": prev,
-                    "returning": SQL("(%s AND %s)", prev, cur),
-                    "lost": SQL("(%s AND NOT %s)", prev, cur),
-                }[cohort]
-            if kpi.field_id:
-                in_span = previous if cohort in ("previous", "lost") else current
-                amount = SQL.identifier(f"amount_{index}")
-                columns.append(
-                    SQL(
-                        "SUM(%s) FILTER (WHERE %s) AS %s",
-                        kpi._value_sql(model, query, company),
-                        in_span,
-                        amount,
-                    )
-                )
-                value = SQL(
-                    "SUM(%s) FILTER (WHERE %s)", SQL.identifier("cohort", f"amount_{index}"), condition
-                )
-                if kpi.per_customer:
-                    value = SQL("%s / NULLIF(COUNT(*) FILTER (WHERE %s), 0)", value, condition)
-            else:
-                value = SQL("COUNT(*) FILTER (WHERE %s)", condition)
-            cohorts[kpi] = (condition, value)
-        query.add_where(SQL("(%s)", SQL(" OR ").join(scopes)))
-        query.groupby = SQL("%s, %s", user_sql, customer_sql)
-        inner = query.select(SQL("%s AS u", user_sql), SQL("%s AS c", customer_sql), *columns)
-        return inner, cohorts
+        return spans.trailing_months(date_to, self.customer_months)
 
     def _cohort_customer_ids(self, date_from, date_to, company, user_id):
         """The customers of a distinct-customer KPI's cohort for one salesperson in the period
         [date_from, date_to] (drill-down), over the months the KPI covers."""
         self.ensure_one()
-        inner, cohorts = self._cohort_sql(*self._measured_span(date_from, date_to), company, {user_id})
+        inner, cohorts = scan.cohort_sql(self, *self._measured_span(date_from, date_to), company, {user_id})
         rows = self.env.execute_query(
             SQL("SELECT cohort.c FROM (%s) AS cohort WHERE %s", inner, cohorts[self][0])
         )
         return [row[0] for row in rows]
 
-    def _measured_values(self, values, user_ids):
-        """Counts and sums are 0 for users without records, averages (per customer too) have no
-        entry."""
-        self.ensure_one()
-        if self.measure_mode != "average" and not (self.measure_mode == "customers" and self.per_customer):
-            values = {uid: float(value or 0.0) for uid, value in values.items()}
-            values.update({uid: 0.0 for uid in user_ids if uid not in values})
-        return {uid: float(value) for uid, value in values.items() if value is not None}
-
     def _compared_span(self, date_from, date_to, compare=None):
         """The span a growth compares with (``compare`` overrides its setting): the previous span
         of the same length, or last year."""
         self.ensure_one()
-        if (compare or self.growth_compare) == "last_year":
-            return date_from - relativedelta(years=1), date_to - relativedelta(years=1)
-        next_day = date_to + timedelta(days=1)
-        if date_from.day == 1 and next_day.day == 1:
-            months = (next_day.year - date_from.year) * 12 + next_day.month - date_from.month
-            return date_from - relativedelta(months=months), date_from - timedelta(days=1)
-        length = next_day - date_from
-        return date_from - length, date_from - timedelta(days=1)
+        return spans.compared_span(date_from, date_to, compare or self.growth_compare)
 
     def _records_kpi(self, part="numerator"):
         """The KPI whose records are opened from a line: a ratio's numerator or denominator
@@ -1049,53 +761,11 @@ class CrmKpiDefinition(models.Model):
         return self
 
 
-def _cache_key(kpi, date_from, date_to, company, user_ids):
-    return (kpi.id, date_from, date_to, company.id, tuple(sorted(user_ids)))
-
-
-def _where(model, query):
-    """The condition of a search on ``model`` as SQL over its table's rows (a search that needs
-    a join is tested by id)."""
-    if query.is_empty():
-        return SQL("FALSE")
-    if query._joins:
-        return SQL("%s IN %s", SQL.identifier(model._table, "id"), query.subselect())
-    return query.where_clause if query._where_clauses else SQL("TRUE")
-
-
-def _first_unmeasured(*measures):
-    return next((values for values in measures if isinstance(values, Unmeasured)), None)
-
-
-def _reason(exc):
-    """One line a manager can read from what stopped a measure."""
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-
-
-def _tz(company):
-    """Time zone in which datetimes are placed in a company's periods: its address's."""
-    return company.partner_id.tz or "UTC"
-
-
 def _company_field(model):
     """The stored company of a model's records (``company_id``), or None for models without."""
     field = model._fields.get("company_id")
     if field and field.store and field.type == "many2one" and field.comodel_name == "res.company":
         return field.name
-    return None
-
-
-def _record_currency_field(model, fname):
-    """The currency of a monetary field when each record stores its own (an order, an invoice),
-    else None: a currency taken from the record's company is the appraisal's company currency,
-    since only that company's records (and shared ones) are counted."""
-    field = model._fields[fname]
-    if field.type != "monetary":
-        return None
-    currency_fname = field.get_currency_field(model)
-    currency_field = model._fields.get(currency_fname)
-    if currency_field and currency_field.store and currency_field.type == "many2one":
-        return currency_fname
     return None
 
 
@@ -1121,11 +791,3 @@ def _walk_path(model, path):
         if not field.relational:
             return
         model = model.env[field.comodel_name]
-
-
-def _utc_bounds(date_from, date_to, tz):
-    """Naive UTC datetimes of local midnight at date_from and after date_to in ``tz``."""
-    zone = pytz.timezone(tz or "UTC")
-    start = zone.localize(datetime.combine(date_from, time.min)).astimezone(pytz.utc)
-    stop = zone.localize(datetime.combine(date_to + timedelta(days=1), time.min)).astimezone(pytz.utc)
-    return start.replace(tzinfo=None), stop.replace(tzinfo=None)

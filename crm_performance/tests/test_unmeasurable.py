@@ -97,3 +97,32 @@ class TestFiltersThatNeedAJoin(PerformanceCase):
         self.assertEqual((len(activity), activity.summary), (1, "KPI “Broken” could not be measured"))
         appraisals._compute_scores()
         self.assertEqual(len(broken.activity_ids), 1, "one activity, not one per recompute")
+
+    @mute_logger("odoo.addons.crm_performance.models.crm_kpi_definition")
+    def test_a_ratio_built_on_a_failing_part_says_why(self):
+        broken = self.lead_kpi("[('won_status', '=', 'won')]", name="Broken")
+        share = self.env["crm.kpi.definition"].create(
+            {
+                "name": "Share of broken deals",
+                "measure_mode": "ratio",
+                "numerator_id": broken.id,
+                "denominator_id": self.env.ref("crm_performance.kpi_won_deals").id,
+            }
+        )
+        self._plan(
+            [(self.kpi["won_revenue"], 60, {"default_target": 50000}), (share, 40, {"default_target": 50})]
+        )
+        self.env.cr.execute(
+            "UPDATE crm_kpi_definition SET domain = %s WHERE id = %s", ("[('gone_field', '=', 1)]", broken.id)
+        )
+        broken.invalidate_recordset(["domain"])
+        alice = (
+            self.env["crm.appraisal"]
+            ._generate(self.march)
+            .filtered(lambda a: a.employee_id == self.emp_alice)
+        )
+        line = self.line_of(alice, share)
+        # not "no data": the ratio says which part failed and why
+        self.assertEqual((line.has_data, line.score), (False, 0))
+        self.assertRegex(line.note, r"^Could not be measured: .*gone_field")
+        self.assertEqual(alice.total_score, 48)

@@ -24,7 +24,7 @@ import pytz
 
 from odoo.tools import SQL
 
-from ..models.crm_kpi_definition import _tz, _utc_bounds
+from ..engine.spans import company_tz, utc_bounds
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,8 @@ class Scope:
 
     @classmethod
     def of(cls, period, user_ids):
-        tz = _tz(period.company_id)
-        start, stop = _utc_bounds(period.date_from, period.date_to, tz)
+        tz = company_tz(period.company_id)
+        start, stop = utc_bounds(period.date_from, period.date_to, tz)
         return cls(period.env, period.company_id, tuple(sorted(user_ids)), period.date_to, start, stop, tz)
 
 
@@ -170,12 +170,12 @@ def pull_forward(scope, _threshold):
     stage changed since the window opened (``date_last_stage_update``, indexed; losing a lead
     keeps its stage, so a lost one still qualifies)."""
     company = scope.company
-    win_start, _stop = _utc_bounds(
+    win_start, _stop = utc_bounds(
         scope.date_to - timedelta(days=company.performance_signal_pull_forward_days - 1),
         scope.date_to,
         scope.tz,
     )
-    _start, after_stop = _utc_bounds(
+    _start, after_stop = utc_bounds(
         scope.date_to + timedelta(days=1),
         scope.date_to + timedelta(days=company.performance_signal_pull_forward_after_days),
         scope.tz,

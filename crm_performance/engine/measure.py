@@ -1,0 +1,122 @@
+"""Measurement: declare what a computation must measure (KPIs x salespeople x spans), run the
+batched scans, read each KPI's values.
+
+    measurement = Measurement(env, company, user_ids)
+    measurement.need(kpis, date_from, date_to).run()
+    measurement.values(kpi, date_from, date_to)   # {user id: value}, or Unmeasured
+
+The KPIs declared are reduced to their source parts (a ratio to its numerator and denominator,
+a growth to its base over both spans) and the parts grouped by source model, salesperson field,
+customer field and span: one grouped scan each (``engine.scan``), whatever the number of KPIs.
+Ratios and growths are composed from their parts (``ratio``, ``growth``: plain Python). One
+measurement serves a whole run: a month's generation or recompute, a forecast, a benchmark.
+"""
+
+from collections import defaultdict
+
+from . import scan
+from .scan import Unmeasured
+
+SOURCE_MODES = ("count", "sum", "average", "customers")
+
+__all__ = ["SOURCE_MODES", "Measurement", "Unmeasured", "growth", "ratio", "source_parts"]
+
+
+class Measurement:
+    def __init__(self, env, company, user_ids):
+        self.env = env
+        self.company = company
+        self.user_ids = frozenset(user_ids)
+        self._values = {}  # (source KPI id, span): {user id: value}
+        self._pending = defaultdict(dict)  # (model, user field, customer field, span): {KPI id: None}
+
+    def need(self, kpis, date_from, date_to):
+        """Declare that ``kpis`` are read over [date_from, date_to]; returns the measurement."""
+        for kpi in kpis:
+            for part, span in source_parts(kpi, date_from, date_to):
+                # a source model uninstalled since has no data (``values``)
+                if part.model_name in self.env and (part.id, span) not in self._values:
+                    key = (part.model_name, part.user_field_id.id, part.customer_field_id.id, span)
+                    self._pending[key][part.id] = None
+        return self
+
+    def run(self):
+        """Run the scans of what was declared since the last run; returns the measurement."""
+        pending, self._pending = self._pending, defaultdict(dict)
+        definitions = self.env["crm.kpi.definition"]
+        for (_model, _user_field, _customer_field, span), kpi_ids in pending.items():
+            measured = scan.scan(definitions.browse(kpi_ids), *span, self.company, self.user_ids)
+            self._values.update({(kpi.id, span): values for kpi, values in measured.items()})
+        return self
+
+    def values(self, kpi, date_from, date_to):
+        """``{user id: value}`` of ``kpi`` over [date_from, date_to] (parts not declared are
+        measured now).
+
+        Users without records get 0 for counts and sums, and no entry (no data) for averages,
+        ratios with a zero denominator and growths with nothing to compare with; nobody gets an
+        entry when the source model is gone (uninstalled: the KPI's source was emptied) or for a
+        KPI entered by hand. A KPI the database cannot measure gives ``Unmeasured``, and so do
+        the ratios and growths built on it.
+        """
+        if kpi.measure_mode in SOURCE_MODES:
+            if kpi.model_name not in self.env:
+                return {}
+            key = (kpi.id, kpi._measured_span(date_from, date_to))
+            if key not in self._values:
+                self.need(kpi, date_from, date_to).run()
+            return self._values[key]
+        if kpi.measure_mode == "ratio":
+            return ratio(
+                self.values(kpi.numerator_id, date_from, date_to),
+                self.values(kpi.denominator_id, date_from, date_to),
+            )
+        if kpi.measure_mode == "growth":
+            return growth(
+                self.values(kpi.growth_base_id, date_from, date_to),
+                self.values(kpi.growth_base_id, *kpi._compared_span(date_from, date_to)),
+            )
+        return {}
+
+
+def source_parts(kpi, date_from, date_to):
+    """[(source KPI, span)] measured to compute ``kpi`` over [date_from, date_to]."""
+    if kpi.measure_mode in SOURCE_MODES:
+        return [(kpi, kpi._measured_span(date_from, date_to))]
+    if kpi.measure_mode == "ratio":
+        return [
+            part_span
+            for part in (kpi.numerator_id, kpi.denominator_id)
+            for part_span in source_parts(part, date_from, date_to)
+        ]
+    if kpi.measure_mode == "growth":
+        spans = [(date_from, date_to), kpi._compared_span(date_from, date_to)]
+        return [part_span for span in spans for part_span in source_parts(kpi.growth_base_id, *span)]
+    return []
+
+
+def ratio(numerators, denominators):
+    """100 x numerator / denominator per user; no entry for a zero denominator or a user without
+    a numerator; ``Unmeasured`` when a part is."""
+    failed = _first_unmeasured(numerators, denominators)
+    if failed is not None:
+        return failed
+    return {
+        uid: 100.0 * numerators[uid] / denominator
+        for uid, denominator in denominators.items()
+        if denominator and uid in numerators
+    }
+
+
+def growth(current, before):
+    """Growth in % of ``current`` over ``before`` per user (a user without a current value grew
+    from ``before`` to 0); no entry where there is nothing to compare with."""
+    failed = _first_unmeasured(current, before)
+    if failed is not None:
+        return failed
+    return {uid: 100.0 * (current.get(uid, 0.0) - base) / abs(base) for uid, base in before.items() if base}
+
+
+def _first_unmeasured(*measures):
+    """The first part that could not be measured (an empty dict, so tested by type), or None."""
+    return next((values for values in measures if isinstance(values, Unmeasured)), None)
