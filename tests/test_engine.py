@@ -4,6 +4,7 @@ The addon's own ``__init__`` imports its models, so the engine is imported as a 
 addon's directory (its ``tools`` come along).
 """
 
+import dataclasses
 import importlib
 import sys
 import types
@@ -209,20 +210,16 @@ pay = load("engine.pay")
 simulate = load("engine.simulate")
 
 
-@pytest.mark.parametrize(
-    ("base", "total", "completion"),
-    [(10000, 76.87, 80.0), (8888.88, 112.5, 135.25), (5000, 0.0, 0.0), (12345.67, 99.995, 250.0)],
-)
-def test_pay_rule_is_the_payroll_syncs(base, total, completion):
-    ours = pay.compute_pay(pay.PayRule(), base, total, completion)
-    theirs = payrule.compute_pay(config.PayRule(), base, total, completion)
-    assert (ours.base_pay, ours.completion_pay, ours.daily_pay, ours.bonus) == (
-        theirs.base_pay,
-        theirs.completion_pay,
-        theirs.daily_pay,
-        theirs.bonus,
-    )
-    assert ours.monthly_pay == theirs.monthly_pay
+def test_one_pay_rule_for_the_addon_and_the_sync():
+    """The sync's pay rule is the engine's file (a symbolic link), and its settings' rule is the
+    engine's class: the what-if and the payroll workbook cannot drift apart."""
+    assert Path(payrule.__file__).resolve() == (ADDON / "engine" / "pay.py").resolve()
+    assert Path(payrule.__file__).is_symlink()
+    assert config.PayRule is payrule.PayRule
+    shares = [(share.name, share.default) for share in dataclasses.fields(payrule.PayRule)]
+    assert shares == [(share.name, share.default) for share in dataclasses.fields(pay.PayRule)]
+    # 10 000 at 88.5 points and 112 %: 5 000 + 3 920 + 1 327.50 + 120 (12 % over plan x 10 %)
+    assert pay.compute_pay(pay.PayRule(), 10000, 88.5, 112.0).monthly_pay == Decimal("10367.50")
 
 
 def test_simulation_by_hand():

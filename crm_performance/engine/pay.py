@@ -1,6 +1,8 @@
-"""The monthly pay rule of the payroll practice (SPEC, Payroll), as the payroll sync applies it
-(``sync/crm_performance_sync/payrule.py``, which the addon does not import; a test holds the
-two equal). For a pay base P, a total score S and a plan completion rate C (%)::
+"""The monthly pay rule of the payroll practice (SPEC, Payroll), in exact decimal arithmetic: the
+one rule of the product. The payroll sync's ``crm_performance_sync/payrule.py`` is a symbolic
+link to this file (standard library only, so it runs outside Odoo; ``pip install ./sync`` copies
+it into the sync's package). For a pay base P (the employee's, from HR's workbook or the what-if),
+a total score S and a plan completion rate C (%)::
 
     base pay            = P x base share                      (50 %)
     plan-completion pay = P x completion share x C / 100      (35 %)
@@ -17,7 +19,7 @@ HUNDRED = Decimal(100)
 
 
 def to_decimal(number):
-    """A float as the decimal it prints as (88.5, not 88.499999...)."""
+    """A float from Odoo or a workbook as the decimal it prints as (88.5, not 88.499999...)."""
     return number if isinstance(number, Decimal) else Decimal(repr(float(number)))
 
 
@@ -27,6 +29,8 @@ def cents(amount):
 
 @dataclasses.dataclass(frozen=True)
 class PayRule:
+    """The shares of the rule (the sync reads them from its settings' ``[pay]`` section)."""
+
     base_share: Decimal = Decimal("0.50")
     completion_share: Decimal = Decimal("0.35")
     daily_share: Decimal = Decimal("0.15")

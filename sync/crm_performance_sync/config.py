@@ -10,11 +10,12 @@ import os
 import stat
 import tomllib
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from pathlib import Path
 
 from .errors import ConfigError
 from .i18n import N_, _
+from .payrule import PayRule
 
 
 def default_config_path(environ=None):
@@ -89,18 +90,6 @@ class Columns:
     bonus: str = "Over-plan bonus"
     monthly_pay: str = "Monthly pay"
     note: str = "Sync note"
-
-
-@dataclass(frozen=True)
-class PayRule:
-    """Monthly pay = P x base share + P x completion share x completion
-    + P x daily share x score / 100 + P x bonus rate x min(completion - 1, bonus cap)."""
-
-    base_share: Decimal = Decimal("0.50")
-    completion_share: Decimal = Decimal("0.35")
-    daily_share: Decimal = Decimal("0.15")
-    bonus_rate: Decimal = Decimal("0.10")
-    bonus_cap: Decimal = Decimal("0.50")
 
 
 @dataclass(frozen=True)
