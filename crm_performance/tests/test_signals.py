@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
@@ -149,6 +149,28 @@ class TestSignals(SignalCase):
         )
         self.assertEqual(len(burst), 4)
         self.assertRaised(signals, "Alice", "activity_burst", burst)
+        self.assertEqual(signals["Bob"], {})
+
+    def test_activity_burst_at_one_moment_and_overlapping(self):
+        """Bursts made of activities marked done at the same moment (a bulk "mark done") and of
+        windows that overlap: every activity of each, none of the near misses around them."""
+        self._only("activity_burst", 3, burst_minutes=5)
+        at = datetime(2025, 3, 10, 10)
+        bulk = self.env["mail.activity"].concat(*(self._activity(self.alice, at) for _n in range(3)))
+        self._activity(self.alice, at + timedelta(minutes=6))
+        for minute in (60, 64, 68, 72):  # two in any 5 minutes
+            self._activity(self.alice, at + timedelta(minutes=minute))
+        # windows from 10:12, 10:14 and 10:16 hold three each: one stretch of five, apart from
+        # the one at 10:00 (10:06 is in neither)
+        chain = self.env["mail.activity"].concat(
+            *(self._activity(self.alice, at + timedelta(minutes=12 + minute)) for minute in (0, 2, 4, 6, 8))
+        )
+        self._activity(self.alice, at + timedelta(minutes=26))
+        self._activity(self.bob, at)
+        self._activity(self.bob, at)
+        self._activity(self.bob, at + timedelta(minutes=5, seconds=1))
+        signals = self._compute()
+        self.assertRaised(signals, "Alice", "activity_burst", bulk | chain)
         self.assertEqual(signals["Bob"], {})
 
     def test_activity_after_hours(self):

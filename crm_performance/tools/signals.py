@@ -25,6 +25,7 @@ import pytz
 from odoo.tools import SQL
 
 from ..engine.spans import company_tz, utc_bounds
+from ..models.mail_activity import BACKDATED, DONE_ON_LEAD
 
 
 @dataclass(frozen=True)
@@ -95,32 +96,38 @@ def _local(column, scope):
     return SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)", column, scope.tz)
 
 
-def _done_activities(scope):
-    """Activities on leads marked done in the period by the salespeople, but for those on
-    another company's leads: id, user_id, done_at (UTC), created, date_deadline. ``date_done``
-    (a UTC day, indexed) narrows the scan before the exact moment; the other companies' leads
-    are read from the ``company_id`` index (``<`` or ``>``: ``<>`` would read every lead)."""
+def _other_leads(scope):
+    """The leads of other companies (their activities do not count), from the ``company_id``
+    index (``<`` or ``>``: ``<>`` would read every lead): read once, looked up with a hash by
+    the activity signals."""
     return SQL(
-        """SELECT a.id, a.user_id, a.write_date AS done_at, a.create_date AS created, a.date_deadline
-             FROM mail_activity a
-            WHERE a.res_model = 'crm.lead' AND NOT a.active AND a.date_done IS NOT NULL
-              AND a.date_done BETWEEN %(first_day)s AND %(last_day)s
-              AND a.write_date >= %(start)s AND a.write_date < %(stop)s
-              AND a.user_id = ANY(%(users)s)
-              AND NOT EXISTS (SELECT 1 FROM crm_lead l WHERE l.id = a.res_id
-                                 AND (l.company_id < %(company)s OR l.company_id > %(company)s))""",
-        first_day=scope.start.date(),
-        last_day=scope.stop.date(),
-        start=scope.start,
-        stop=scope.stop,
-        users=list(scope.user_ids),
-        company=scope.company.id,
+        "SELECT l.id FROM crm_lead l WHERE l.company_id < %s OR l.company_id > %s",
+        scope.company.id,
+        scope.company.id,
+    )
+
+
+def _done(scope):
+    """Condition on ``a`` (the only table with these columns in the branches that read it):
+    an activity on a lead marked done in the period, but for those on another company's leads
+    (``other_leads``; an activity on a lead always has a ``res_id``). Each branch restricts the
+    salespeople. ``date_done`` is the UTC day, ``write_date`` the moment (the archiving write is
+    the last). It starts with the predicate of the done activities' indexes
+    (``mail.activity``), unqualified as they write it, so that the branches read them."""
+    return SQL(
+        """%s AND a.date_done BETWEEN %s AND %s AND a.write_date >= %s AND a.write_date < %s
+           AND a.res_id NOT IN (SELECT id FROM other_leads)""",
+        SQL(DONE_ON_LEAD),
+        scope.start.date(),
+        scope.stop.date(),
+        scope.start,
+        scope.stop,
     )
 
 
 def _won_leads(scope):
     """Deals won in the period by the salespeople, of the company: id, user_id, team_id,
-    create_date, date_closed, expected_revenue."""
+    create_date, date_closed, expected_revenue (the index of the wins, ``crm.lead``)."""
     return SQL(
         """SELECT l.id, l.user_id, l.team_id, l.create_date, l.date_closed, l.expected_revenue
              FROM crm_lead l
@@ -209,47 +216,56 @@ def pull_forward(scope, _threshold):
     )
 
 
-# the activity signals read ``done``: the month's done activities (``_done_activities``), in one
-# pass each, without converting every moment to the company's time zone
+# the activity signals read the done activities (``_done``) from the indexes made for them
+# (``mail.activity``), without converting every moment to the company's time zone
 
 
 def activity_burst(scope, threshold):
     """Activities marked done in a burst: ``threshold`` or more done by the same salesperson
     within the company's burst minutes (every activity of such a window). A window starts at a
-    moment with ``threshold`` activities in the minutes from it; an activity belongs to the
-    windows started in the minutes before it. Such a window lies in two consecutive slices of
-    that many minutes, one of which holds half of it: only the activities of such a slice and of
-    its neighbours are counted."""
+    moment when the salesperson's activity ``threshold - 1`` places further (in the order they
+    were marked done) is done within the minutes: each salesperson's moments are read in that
+    order from the index on (salesperson, moment), nothing is sorted. The windows that overlap
+    make one stretch (most salespeople have none); the activities of each stretch are read from
+    the index again (``OFFSET 0``: per stretch, not a scan of the month joined to them)."""
     window = timedelta(minutes=scope.company.performance_signal_burst_minutes)
     return SQL(
-        """WITH hot AS (
-                SELECT user_id, %(slice)s AS slice FROM done GROUP BY 1, 2 HAVING COUNT(*) >= %(half)s),
-            near AS (
-                SELECT d.user_id, d.id, d.done_at FROM done d
-                 WHERE EXISTS (SELECT 1 FROM hot h WHERE h.user_id = d.user_id
-                                  AND h.slice BETWEEN %(d_slice)s - %(window)s AND %(d_slice)s + %(window)s))
-           SELECT user_id, id FROM (
-               SELECT user_id, id, BOOL_OR(starts) OVER (
-                          PARTITION BY user_id ORDER BY done_at
-                          RANGE BETWEEN %(window)s PRECEDING AND CURRENT ROW) AS in_burst
-                 FROM (SELECT user_id, id, done_at, COUNT(*) OVER (
-                                  PARTITION BY user_id ORDER BY done_at
-                                  RANGE BETWEEN CURRENT ROW AND %(window)s FOLLOWING) >= %(size)s AS starts
-                         FROM near) counted) windows
-            WHERE in_burst""",
-        slice=SQL("DATE_BIN(%s, done_at, TIMESTAMP '2000-01-01')", window),
-        d_slice=SQL("DATE_BIN(%s, d.done_at, TIMESTAMP '2000-01-01')", window),
-        half=(threshold + 1) // 2,
+        """WITH starts AS (
+                SELECT u.id AS user_id, m.done_at
+                  FROM UNNEST(%(users)s::int[]) u(id)
+                 CROSS JOIN LATERAL (
+                       SELECT done_at FROM (
+                           SELECT a.write_date AS done_at,
+                                  LEAD(a.write_date, %(last)s) OVER (ORDER BY a.write_date) AS last_at
+                             FROM mail_activity a WHERE a.user_id = u.id AND %(done)s) moments
+                        WHERE last_at <= done_at + %(window)s) m),
+            stretches AS (
+                SELECT user_id, MIN(done_at) AS first_at, MAX(done_at) + %(window)s AS last_at
+                  FROM (SELECT user_id, done_at, COUNT(*) FILTER (WHERE apart) OVER (
+                                   PARTITION BY user_id ORDER BY done_at) AS stretch
+                          FROM (SELECT user_id, done_at,
+                                       (done_at - LAG(done_at) OVER (PARTITION BY user_id ORDER BY done_at)
+                                        > %(window)s) IS NOT FALSE AS apart
+                                  FROM starts) gaps) numbered
+                 GROUP BY user_id, stretch)
+           SELECT s.user_id, b.id FROM stretches s
+            CROSS JOIN LATERAL (
+                  SELECT a.id FROM mail_activity a
+                   WHERE a.user_id = s.user_id AND %(done)s AND a.write_date BETWEEN s.first_at AND s.last_at
+                  OFFSET 0) b""",
+        users=list(scope.user_ids),
+        done=_done(scope),
+        last=threshold - 1,
         window=window,
-        size=threshold,
     )
 
 
 def activity_after_hours(scope, threshold):
     """Activities marked done outside the company's working hours (its time zone), counted on
     the days a salesperson marked ``threshold`` or more of them so. The working hours of each day
-    of the period are given as UTC ranges: only the activities outside them are placed in a
-    local day."""
+    of the period are given as UTC ranges (daylight saving included): each salesperson's moments
+    are read from the index on (salesperson, moment) (``OFFSET 0`` keeps the planner from
+    reading the table instead), and only those outside the ranges are placed in a local day."""
     company = scope.company
     hour_from = timedelta(hours=company.performance_signal_work_hour_from)
     hour_to = timedelta(hours=company.performance_signal_work_hour_to)
@@ -262,13 +278,18 @@ def activity_after_hours(scope, threshold):
 
     return SQL(
         """SELECT user_id, id FROM (
-               SELECT user_id, id, COUNT(*) OVER (PARTITION BY user_id, %(day)s) AS n
-                 FROM done
-                WHERE NOT done_at <@ (
-                      SELECT RANGE_AGG(TSRANGE(s, e))
-                        FROM UNNEST(%(starts)s::timestamp[], %(stops)s::timestamp[]) w(s, e))) late
+               SELECT u.id AS user_id, late.id, COUNT(*) OVER (PARTITION BY u.id, %(day)s) AS n
+                 FROM UNNEST(%(users)s::int[]) u(id)
+                CROSS JOIN LATERAL (
+                      SELECT a.id, a.write_date FROM mail_activity a
+                       WHERE a.user_id = u.id AND %(done)s AND NOT a.write_date <@ (
+                             SELECT RANGE_AGG(TSRANGE(s, e))
+                               FROM UNNEST(%(starts)s::timestamp[], %(stops)s::timestamp[]) w(s, e))
+                      OFFSET 0) late) counted
             WHERE n >= %(size)s""",
-        day=SQL("%s::date", _local(SQL("done_at"), scope)),
+        day=SQL("%s::date", _local(SQL("late.write_date"), scope)),
+        users=list(scope.user_ids),
+        done=_done(scope),
         starts=[utc(day, hour_from) for day in days],
         stops=[utc(day, hour_to) for day in days],
         size=threshold,
@@ -278,12 +299,15 @@ def activity_after_hours(scope, threshold):
 def activity_backdated(scope, _threshold):
     """Activities marked done in the period whose due date is before the day they were
     created: entered after the fact. A due date on or after the UTC day 14 hours (the largest
-    time zone offset) after the creation cannot be before the local day: only the others are
-    placed in the company's time zone."""
+    time zone offset) after the creation cannot be before the local day: the others (the
+    partial index of ``mail.activity``) are placed in the company's time zone."""
     return SQL(
-        """SELECT user_id, id FROM done
-            WHERE date_deadline < (created + INTERVAL '14 hours')::date AND date_deadline < %s::date""",
-        _local(SQL("created"), scope),
+        """SELECT a.user_id, a.id FROM mail_activity a
+            WHERE a.user_id = ANY(%s) AND %s AND %s AND a.date_deadline < %s::date""",
+        list(scope.user_ids),
+        _done(scope),
+        SQL(BACKDATED),
+        _local(SQL("a.create_date"), scope),
     )
 
 
@@ -291,13 +315,13 @@ def activity_backdated(scope, _threshold):
 
 
 def empty_win(scope, _threshold):
-    """Deals won in the period with no activity ever marked done on them and no meeting."""
+    """Deals won in the period with no activity ever marked done on them and no meeting (a
+    done activity is looked up in the index of the done activities by lead, ``mail.activity``)."""
     return SQL(
         """SELECT w.user_id, w.id FROM won w
-            WHERE NOT EXISTS (SELECT 1 FROM mail_activity a
-                               WHERE a.res_model = 'crm.lead' AND a.res_id = w.id
-                                 AND NOT a.active AND a.date_done IS NOT NULL)
-              AND NOT EXISTS (SELECT 1 FROM calendar_event e WHERE e.opportunity_id = w.id)"""
+            WHERE NOT EXISTS (SELECT 1 FROM mail_activity a WHERE a.res_id = w.id AND %s)
+              AND NOT EXISTS (SELECT 1 FROM calendar_event e WHERE e.opportunity_id = w.id)""",
+        SQL(DONE_ON_LEAD),
     )
 
 
@@ -362,7 +386,8 @@ def stage_jump(scope, _threshold):
     """Deals won in the period that went from the first stage of their team's pipeline (the
     lowest sequence among the stages of all teams and of theirs) straight to a won stage: a
     tracked move first stage → won, and no stage left other than the first or a won one. The
-    first stage is found once per team, the wins' tracked stage moves in one grouped pass."""
+    first stage is found once per team (joined on the team or 0, hashable: ids are positive),
+    the wins' tracked stage moves in one grouped pass."""
     field = scope.env["crm.stage"]._fields["team_ids"]
     return SQL(
         """WITH first_stage AS (
@@ -372,7 +397,7 @@ def stage_jump(scope, _threshold):
                     OR EXISTS (SELECT 1 FROM %(rel)s r WHERE r.%(stage)s = s.id AND r.%(team)s = t.team_id)
                  ORDER BY t.team_id, s.sequence, s.id)
            SELECT w.user_id, w.id FROM won w
-             JOIN first_stage f ON f.team_id IS NOT DISTINCT FROM w.team_id
+             JOIN first_stage f ON COALESCE(f.team_id, 0) = COALESCE(w.team_id, 0)
              JOIN mail_message m ON m.model = 'crm.lead' AND m.res_id = w.id
              JOIN mail_tracking_value v ON v.mail_message_id = m.id AND v.field_id = %(field)s
             GROUP BY w.user_id, w.id, f.id
@@ -387,13 +412,13 @@ def stage_jump(scope, _threshold):
 
 
 # the rows several signals read: read once per computation, before the signals' branches
-SHARED = {"done": _done_activities, "won": _won_leads}
+SHARED = {"other_leads": _other_leads, "won": _won_leads}
 # kind: (its query of (user_id, id) rows, the shared rows it reads)
 MEASURES = {
     "pull_forward": (pull_forward, ()),
-    "activity_burst": (activity_burst, ("done",)),
-    "activity_after_hours": (activity_after_hours, ("done",)),
-    "activity_backdated": (activity_backdated, ("done",)),
+    "activity_burst": (activity_burst, ("other_leads",)),
+    "activity_after_hours": (activity_after_hours, ("other_leads",)),
+    "activity_backdated": (activity_backdated, ("other_leads",)),
     "empty_win": (empty_win, ("won",)),
     "quick_win": (quick_win, ("won",)),
     "thin_customer": (thin_customer, ()),
