@@ -6,7 +6,9 @@ In a scratch copy of a database made by make_dataset.py (dropped at the end): th
 is given to every salesperson and the dataset's last month is generated; every salesperson gets
 an API key. Odoo then serves the copy with ``--workers`` worker processes, and N clients (threads
 of this process, each a salesperson with their own key over JSON-2; with fewer salespeople than
-clients, keys are shared round-robin) loop for ``--seconds`` over three requests in turn:
+clients, keys are shared round-robin) loop over three requests in turn (client n starting with
+the n-th mod 3), first for ``--ramp`` seconds not counted (the first burst of every client's
+requests, on workers whose caches do not know these users yet), then for ``--seconds``, counted:
 
 - ``dashboard``: ``crm.performance.dashboard/get_my_performance`` (My Performance's one call);
 - ``appraisal``: their appraisals of the month (``crm.appraisal/search_read``);
@@ -15,18 +17,33 @@ clients, keys are shared round-robin) loop for ``--seconds`` over three requests
 
 Per N and request: p50, p95 and max latency, requests per second and errors. Target: no error,
 and the dashboard's p95 no worse than the pipeline's at every N.
+
+The listening socket is made as a production deployment under systemd makes it: a socket unit
+(``ListenStream``, backlog ``SOMAXCONN``) hands it to Odoo (``systemd-socket-activate``, which
+Odoo's prefork server accepts through ``LISTEN_FDS``). ``--listen odoo`` lets Odoo open it
+itself, with a backlog of 8 x workers (32 connections at 4 workers): more clients than that
+waiting overflow it, and the kernel drops their connections (counted as the run's listen
+overflows, ``nstat``).
+
+``--replica``: the copy is served from a primary PostgreSQL cluster with a streaming hot standby
+(``tests/pg_replica.py``, as ``tests/test_replica.py`` runs them; ports 5490 and 5491 by default)
+and Odoo gets ``--db_replica_host/--db_replica_port``: its read-only routes (JSON-2 calls of
+``@api.readonly`` methods, all three requests here) go to the standby. Each cluster's committed
+transactions during the run are printed.
 """
 
 import argparse
+import contextlib
 import statistics
 import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 
 import requests
 from bench_compute import spans
-from benchlib import ODOO_SRC, environment, print_table, scratch_copy, write_conf
+from benchlib import ODOO_SRC, ROOT, environment, print_table, scratch_copy, write_conf
 
 KEY_NAME = "bench_load"
 PIPELINE = {
@@ -47,7 +64,18 @@ def parse_args(argv=None):
     parser.add_argument("--clients", type=int, nargs="+", default=[25, 100, 200])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--ramp", type=float, default=10.0, help="seconds every N runs before its requests are counted"
+    )
     parser.add_argument("--port", type=int, default=8769)
+    parser.add_argument(
+        "--listen",
+        choices=["systemd", "odoo"],
+        default="systemd",
+        help="who opens the listening socket: systemd (backlog SOMAXCONN; default) or Odoo (8 x workers)",
+    )
+    parser.add_argument("--replica", action="store_true", help="serve from a primary and its hot standby")
+    parser.add_argument("--pg-ports", type=int, nargs=2, default=[5490, 5491], help="primary, standby")
     return parser.parse_args(argv)
 
 
@@ -67,15 +95,18 @@ def prepare(env):
     ], str(month)
 
 
-def serve(db, port, workers):
+def serve(db, port, workers, listen, database_options=()):
     conf = write_conf(db)
-    command = [sys.executable, str(ODOO_SRC / "odoo-bin"), "-c", str(conf), "-d", db, f"--http-port={port}"]
-    command += [f"--workers={workers}", "--max-cron-threads=0", "--limit-time-real=600", "--log-level=warn"]
-    command += [
+    odoo = [sys.executable, str(ODOO_SRC / "odoo-bin"), "-c", str(conf), "-d", db, f"--http-port={port}"]
+    odoo += [f"--workers={workers}", "--max-cron-threads=0", "--limit-time-real=600", "--log-level=warn"]
+    odoo += [
         "--limit-memory-soft=4294967296",
         "--limit-memory-hard=5368709120",
         f"--db_maxconn={8 * workers}",
+        *database_options,
     ]
+    # an odoo.socket unit: systemd listens (backlog SOMAXCONN) and passes the socket to odoo.service
+    command = ["systemd-socket-activate", "-l", f"127.0.0.1:{port}", *odoo] if listen == "systemd" else odoo
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -88,7 +119,23 @@ def serve(db, port, workers):
     sys.exit("Odoo did not start within 120 s")
 
 
-def client(url, db, uid, key, month, stop_at, results, errors):
+def listen_overflows():
+    """Connections the kernel dropped because a listening socket's queue was full (whole host)."""
+    output = subprocess.run(
+        ["nstat", "-az", "TcpExtListenOverflows"], check=True, capture_output=True, text=True
+    ).stdout
+    return int(output.split("TcpExtListenOverflows")[1].split()[0])
+
+
+def backlog(port):
+    """The listening socket's backlog as the kernel holds it (``ss``: Send-Q of a listener)."""
+    output = subprocess.run(
+        ["ss", "-Hltn", f"sport = :{port}"], check=True, capture_output=True, text=True
+    ).stdout.split()
+    return int(output[2]) if output else None
+
+
+def client(url, db, uid, key, month, first, count_from, stop_at, results, errors):
     session = requests.Session()
     session.headers.update({"Authorization": f"bearer {key}", "X-Odoo-Database": db})
     calls = [
@@ -100,36 +147,44 @@ def client(url, db, uid, key, month, stop_at, results, errors):
          {"domain": [("user_id", "=", uid), ("type", "=", "opportunity")], "specification": PIPELINE,
           "limit": 80}),
     ]  # fmt: skip
-    turn = 0
+    turn = first
     while time.monotonic() < stop_at:
         kind, model, method, params = calls[turn % len(calls)]
         turn += 1
+        counted = time.monotonic() >= count_from
         start = time.perf_counter()
         try:
             response = session.post(f"{url}/json/2/{model}/{method}", json=params, timeout=120)
             ok = response.status_code == 200
-            if not ok and not errors:
-                errors.append(f"{kind}: HTTP {response.status_code} {response.text[:300]}")
+            if not ok and counted:
+                errors.append((kind, f"HTTP {response.status_code} {response.text[:200]}"))
         except requests.RequestException as exc:
             ok = False
-            if not errors:
-                errors.append(f"{kind}: {exc}")
-        results.append((kind, time.perf_counter() - start, ok))
+            if counted:
+                errors.append((kind, f"{type(exc).__name__}: {str(exc)[:200]}"))
+        if counted:
+            results.append((kind, time.perf_counter() - start, ok))
 
 
-def run(url, db, keys, month, clients, seconds):
+def run(url, db, keys, month, clients, seconds, ramp=0.0):
+    """N clients for ``ramp`` + ``seconds``; only requests started after the ramp are counted.
+    Client n starts with request n mod 3, so that no kind of request has all the first ones."""
     results, errors = [], []
-    stop_at = time.monotonic() + seconds
+    count_from = time.monotonic() + ramp
+    stop_at = count_from + seconds
     threads = [
-        threading.Thread(target=client, args=(url, db, *keys[n % len(keys)], month, stop_at, results, errors))
+        threading.Thread(
+            target=client,
+            args=(url, db, *keys[n % len(keys)], month, n, count_from, stop_at, results, errors),
+        )
         for n in range(clients)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    if errors:
-        print(f"first error with {clients} clients: {errors[0]}")
+    for (kind, error), count in Counter(errors).most_common(5):
+        print(f"{clients} clients, {kind}: {count} x {error}")
     rows = []
     for kind in ("dashboard", "appraisal", "pipeline"):
         times = sorted(t for k, t, ok in results if k == kind and ok)
@@ -152,22 +207,48 @@ def run(url, db, keys, month, clients, seconds):
     return rows
 
 
+@contextlib.contextmanager
+def database(args, db):
+    """Odoo's database options for ``db`` and a function returning each server's committed
+    transactions: the local server, or with ``--replica`` a primary and its standby."""
+    if not args.replica:
+        yield [], dict
+        return
+    sys.path.insert(0, str(ROOT))
+    from tests.pg_replica import primary_and_standby, psql
+
+    with primary_and_standby(db, db, args.pg_ports) as clusters:
+        primary, standby = clusters["primary"], clusters["standby"]
+        options = [f"--db_host={primary['host']}", f"--db_port={primary['port']}"]
+        options += [f"--db_replica_host={standby['host']}", f"--db_replica_port={standby['port']}"]
+        query = f"SELECT xact_commit FROM pg_stat_database WHERE datname = '{db}'"  # noqa: S608 - our own name
+        yield options, lambda: {name: int(psql(clusters[name], db, query)) for name in ("primary", "standby")}
+
+
 def main(argv=None):
     args = parse_args(argv)
     with scratch_copy(args.db) as db:
         with environment(db, commit=True) as env:
             keys, month = prepare(env)
         print(f"{len(keys)} salespeople with a key; month {month}; {args.workers} workers")
-        process = serve(db, args.port, args.workers)
-        try:
-            url = f"http://127.0.0.1:{args.port}"
-            run(url, db, keys, month, min(5, len(keys)), 5)  # warm every worker's caches
-            rows = []
-            for clients in args.clients:
-                rows += run(url, db, keys, month, clients, args.seconds)
-        finally:
-            process.terminate()
-            process.wait(timeout=60)
+        with database(args, db) as (options, transactions):
+            process = serve(db, args.port, args.workers, args.listen, options)
+            print(f"listening socket by {args.listen}: backlog {backlog(args.port)}")
+            try:
+                url = f"http://127.0.0.1:{args.port}"
+                run(url, db, keys, month, min(5, len(keys)), 5)  # warm every worker's caches
+                rows = []
+                for clients in args.clients:
+                    overflows, before = listen_overflows(), transactions()
+                    rows += run(url, db, keys, month, clients, args.seconds, args.ramp)
+                    after = transactions()
+                    print(
+                        f"{clients} clients: {listen_overflows() - overflows} listen queue overflows (host)"
+                        + "".join(f"; {name} {after[name] - before[name]} transactions" for name in after)
+                    )
+            finally:
+                process.terminate()
+                process.wait(timeout=60)
     print()
     print_table(["clients", "request", "p50 ms", "p95 ms", "max ms", "requests/s", "errors"], rows)
 
