@@ -23,6 +23,20 @@ class CrmAppraisal(models.Model):
             parts = (appraisal.employee_id.name, appraisal.period_id.display_name, appraisal.plan_id.name)
             appraisal.display_name = " – ".join(part for part in parts if part)
 
+    def _fetch_line_display(self):
+        """Read what the screens show of these appraisals' lines with one narrow query per model
+        (plan lines, KPIs, the parts of ratio KPIs, the measured fields), rather than every
+        column of each model the first time one of its fields is touched."""
+        plan_lines = self.line_ids.plan_line_id
+        plan_lines.fetch(["kpi_id", "scoring_rule", "max_points"])
+        kpis = plan_lines.kpi_id
+        kpis.fetch(
+            ["name", "measure_mode", "direction", "unit", "field_id", "numerator_id", "denominator_id"]
+        )
+        (kpis.numerator_id | kpis.denominator_id).fetch(["name"])
+        # the measured fields (ir.model.fields) are readable by administrators only
+        kpis.sudo().field_id.fetch(["ttype"])
+
     @api.depends("rank")
     def _compute_medal(self):
         for appraisal in self:
