@@ -15,6 +15,8 @@ requests, on workers whose caches do not know these users yet), then for ``--sec
 - ``pipeline``: Odoo's own CRM pipeline read, their opportunities as the kanban asks for them
   (``crm.lead/web_search_read``, 80 records): the anchor, in the same run.
 
+Every call carries the user's context (language, time zone) as the web client's calls do.
+
 Per N and request: p50, p95 and max latency, requests per second and errors as the clients see
 them, and from Odoo's own request log (werkzeug at INFO) the time the server spent on each
 request (its SQL and the rest: the cost of the request without the wait in the listen queue)
@@ -53,6 +55,8 @@ from bench_compute import spans
 from benchlib import ODOO_SRC, ROOT, environment, print_table, scratch_copy, write_conf
 
 KEY_NAME = "bench_load"
+# the salespeople's language and time zone (prepare() sets the time zone in their preferences)
+CONTEXT = {"lang": "en_US", "tz": "UTC"}
 KINDS = {"crm.performance.dashboard": "dashboard", "crm.appraisal": "appraisal", "crm.lead": "pipeline"}
 # Odoo's request log (werkzeug at INFO): path, status, then queries, SQL seconds, other seconds
 REQUEST_LOG = re.compile(r'"POST /json/2/([\w.]+)/\w+ HTTP/1\.1" 200 - (\d+) ([\d.]+) ([\d.]+)')
@@ -96,12 +100,12 @@ def prepare(env):
     plan.employee_ids = env["hr.employee"].search([("job_id.name", "=", "Salesperson (bench)")])
     period = env["crm.appraisal.period"].create({"period_type": "month", "date_from": month})
     env["crm.appraisal"]._generate(period)
-    # the salespeople use the module as its users: Performance User (own appraisals), with the
-    # time zone their preferences give (the dataset company's); without one, Odoo reads the whole
-    # user record in every request that asks for the user's today (the dashboard does)
+    # the salespeople use the module as its users: Performance User (own appraisals), with a time
+    # zone in their preferences that the clients send in the context as the web client does;
+    # without it, a request asking for the user's today (the dashboard) reads the user record
     salespeople = plan.employee_ids.user_id
     salespeople.group_ids |= env.ref("crm_performance.crm_performance_group_user")
-    salespeople.tz = env.company.partner_id.tz
+    salespeople.tz = CONTEXT["tz"]  # the dataset company's
     keys = env["res.users.apikeys"].sudo()
     return [
         (user.id, keys.with_user(user).sudo()._generate(None, KEY_NAME, None))
@@ -170,7 +174,10 @@ def client(url, db, uid, key, month, first, count_from, stop_at, results, errors
         counted = time.monotonic() >= count_from
         start = time.perf_counter()
         try:
-            response = session.post(f"{url}/json/2/{model}/{method}", json=params, timeout=120)
+            # the user's context with every call, as the web client sends it
+            response = session.post(
+                f"{url}/json/2/{model}/{method}", json={**params, "context": CONTEXT}, timeout=120
+            )
             ok = response.status_code == 200
             if not ok and counted:
                 errors.append((kind, f"HTTP {response.status_code} {response.text[:200]}"))
