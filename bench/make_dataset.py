@@ -147,17 +147,19 @@ def bulk_insert(env, model, template, columns, rows):
 # ----------------------------------------------------------------------------------------------
 
 
-def make_org(env, n_users):
-    """Salespeople and area managers: users, employees, teams. Returns (salespeople, managers)."""
+def make_org(env, n_users, first=0):
+    """Salespeople and area managers: users, employees, teams; numbered from salesperson
+    ``first`` (a multiple of the team size) on. Returns (salespeople, managers)."""
     users = env["res.users"].with_context(no_reset_password=True)
     salesman = env.ref("sales_team.group_sale_salesman")
     leader_group = env.ref("sales_team.group_sale_salesman_all_leads")
     n_teams = math.ceil(n_users / TEAM_SIZE)
+    first_team = first // TEAM_SIZE
     managers = users.create(
         [
             {
-                "name": f"Area manager {k:03d}",
-                "login": f"bench_am_{k}",
+                "name": f"Area manager {first_team + k:03d}",
+                "login": f"bench_am_{first_team + k}",
                 "group_ids": [(6, 0, leader_group.ids)],
             }
             for k in range(n_teams)
@@ -166,13 +168,16 @@ def make_org(env, n_users):
     salespeople = users.create(
         [
             {"name": f"Salesperson {i:04d}", "login": f"bench_sp_{i}", "group_ids": [(6, 0, salesman.ids)]}
-            for i in range(n_users)
+            for i in range(first, first + n_users)
         ]
     )
-    jobs = env["hr.job"].create([{"name": "Area manager (bench)"}, {"name": "Salesperson (bench)"}])
+    jobs = [
+        env["hr.job"].search([("name", "=", name)], limit=1) or env["hr.job"].create({"name": name})
+        for name in ("Area manager (bench)", "Salesperson (bench)")
+    ]
     manager_employees = env["hr.employee"].create(
         [
-            {"name": user.name, "user_id": user.id, "job_id": jobs[0].id, "barcode": f"M{k:05d}"}
+            {"name": user.name, "user_id": user.id, "job_id": jobs[0].id, "barcode": f"M{first_team + k:05d}"}
             for k, user in enumerate(managers)
         ]
     )
@@ -182,7 +187,7 @@ def make_org(env, n_users):
                 "name": user.name,
                 "user_id": user.id,
                 "job_id": jobs[1].id,
-                "barcode": f"S{i:06d}",
+                "barcode": f"S{first + i:06d}",
                 "parent_id": manager_employees[i // TEAM_SIZE].id,
             }
             for i, user in enumerate(salespeople)
@@ -191,7 +196,7 @@ def make_org(env, n_users):
     env["crm.team"].create(
         [
             {
-                "name": f"Bench team {k:03d}",
+                "name": f"Bench team {first_team + k:03d}",
                 "user_id": manager.id,
                 "crm_team_member_ids": [
                     (0, 0, {"user_id": user.id}) for user in salespeople[k * TEAM_SIZE : (k + 1) * TEAM_SIZE]

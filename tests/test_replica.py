@@ -6,77 +6,23 @@ the standby (``@api.readonly`` methods: the leaderboard's read, My Performance's
 there with the primary's figures, while writes go to the primary. The standby's own statement
 log shows what it ran."""
 
-import contextlib
-import getpass
-import os
-import shutil
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
 from .conftest import _template_db, free_port, serve
-
-
-def as_postgres(*command):
-    runner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else ["sudo", "-u", "postgres"]
-    return subprocess.run([*runner, *command], check=True, capture_output=True, text=True)
-
-
-def bindir():
-    version = subprocess.run(
-        ["pg_lsclusters", "-h"], check=True, capture_output=True, text=True
-    ).stdout.split()[0]
-    return Path(f"/usr/lib/postgresql/{version}/bin")
-
-
-def start_cluster(data, socket_dir, port, log, **settings):
-    lines = [f"port = {port}", "listen_addresses = ''", f"unix_socket_directories = '{socket_dir}'"]
-    lines += [f"{name} = {value}" for name, value in settings.items()]
-    conf = data / "postgresql.conf"
-    conf.write_text("\n".join([conf.read_text(encoding="utf-8"), *lines, ""]), encoding="utf-8")
-    as_postgres(str(bindir() / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "start")
-
-
-def psql(server, db, query):
-    command = ["psql", "-h", server["host"], "-p", str(server["port"]), "-d", db, "-tAc", query]
-    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
+from .pg_replica import primary_and_standby, psql
 
 
 @pytest.fixture(scope="module")
 def clusters():
-    """A primary with a copy of the installed database, and its hot standby; both stopped and
-    removed afterwards."""
-    root = Path(tempfile.mkdtemp(prefix="crmperf-replica-"))
-    shutil.chown(root, "postgres", "postgres")
-    primary = {"host": str(root), "port": free_port(), "data": root / "primary", "log": root / "primary.log"}
-    standby = {"host": str(root), "port": free_port(), "data": root / "standby", "log": root / "standby.log"}
-    try:
-        as_postgres(str(bindir() / "initdb"), "-D", str(primary["data"]), "--auth=trust", "-U", "postgres")
-        start_cluster(primary["data"], root, primary["port"], primary["log"])
-        on_primary = ["-h", str(root), "-p", str(primary["port"])]
-        role = f'CREATE ROLE "{getpass.getuser()}" SUPERUSER LOGIN'
-        as_postgres("psql", *on_primary, "-d", "postgres", "-c", role)
-        db = "crmperf_replica"
-        psql(primary, "postgres", f"CREATE DATABASE {db}")
-        dump = subprocess.run(["pg_dump", "-d", _template_db()], check=True, capture_output=True)
-        subprocess.run(
-            ["psql", "-q", *on_primary, "-d", db], input=dump.stdout, check=True, capture_output=True
-        )
-        backup = ["-U", "postgres", "-D", str(standby["data"]), "-X", "stream", "-R", "--checkpoint=fast"]
-        as_postgres(str(bindir() / "pg_basebackup"), *on_primary, *backup)
-        start_cluster(standby["data"], root, standby["port"], standby["log"], log_statement="'all'")
-        yield {"primary": primary, "standby": standby, "db": db}
-    finally:
-        for cluster in (standby, primary):
-            with contextlib.suppress(subprocess.CalledProcessError):
-                as_postgres(
-                    str(bindir() / "pg_ctl"), "-D", str(cluster["data"]), "-m", "immediate", "-w", "stop"
-                )
-        shutil.rmtree(root, ignore_errors=True)
+    """A primary with a copy of the installed database, and its hot standby logging every
+    statement; both stopped and removed afterwards."""
+    with primary_and_standby(
+        _template_db(), "crmperf_replica", (free_port(), free_port()), log_statement="'all'"
+    ) as servers:
+        yield servers
 
 
 def caught_up(clusters):

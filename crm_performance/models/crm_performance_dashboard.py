@@ -40,9 +40,11 @@ class CrmPerformanceDashboard(models.AbstractModel):
         )
         # ranks are computed per team, month and plan: for the selected month only
         current = appraisals.filtered(lambda a: a.date_from == start).with_prefetch()
+        current._fetch_line_display()
         months = [first + relativedelta(months=n) for n in range(TREND_MONTHS)]
         by_plan_month = {(a.plan_id.id, a.date_from): a for a in appraisals}
-        forecasts = current._forecast(today)
+        # only the month in progress has a forecast
+        forecasts = current._forecast(today) if start == today.replace(day=1) else {}
         return {
             **self._month_data(start, today),
             "employee": current[:1].employee_id.name or self.env.user.name,
@@ -177,6 +179,7 @@ class CrmPerformanceDashboard(models.AbstractModel):
             plans[0][0] if plans else self.env["crm.appraisal.plan"],
         )
         rows = appraisals.filtered(lambda a: a.plan_id == plan)
+        rows._fetch_line_display()
         pace = rows[:1].period_id._elapsed_ratio(today) if rows else 0.0
         forecasts = rows._forecast(today)
         members = [
