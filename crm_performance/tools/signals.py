@@ -51,7 +51,7 @@ class Scope:
 def measure(scope, thresholds):
     """``{kind: {user id: [record ids]}}`` of the signals ``thresholds`` (``{kind: threshold}``)
     names, in ``scope``, with one query: a branch per signal, and the rows several signals read
-    (the month's done activities, the month's wins) read once, before the branches."""
+    (the other companies' leads, the month's wins) read once, before the branches."""
     if not (scope.user_ids and thresholds):
         return {kind: {} for kind in thresholds}
     found = {kind: defaultdict(list) for kind in thresholds}
