@@ -7,7 +7,8 @@ from .. import engine
 from ..tools import bulk, drilldown
 
 forecast = engine.forecast
-# months of closed deals the stage win rates are observed on, before the forecast month
+# months of closed deals the stage win rates are observed on, before the forecast month; the
+# slippage is observed on the opportunities expected to close in as many months before last month
 HISTORY_MONTHS = 6
 
 
@@ -19,9 +20,10 @@ class CrmAppraisal(models.Model):
 
     def _forecast(self, today):
         """``{appraisal id: forecast}`` of the months among these appraisals that ``today`` falls
-        in (others get none). A forecast is ``{"total_score", "grade", "lines": {line
-        id: {method, actual, forecast, pipeline, pace, opportunity_ids, achievement, score,
-        weighted_score, status}}}``.
+        in (others get none). A forecast is ``{"total_score", "grade", "completion_rate", "pay":
+        {base, completion, daily, bonus, total}, "lines": {line id: {method, actual, forecast,
+        pipeline, pace, opportunity_ids, achievement, score, weighted_score, status}}}``; its pay
+        parts are the documented pay rule's (``engine.pay``) as percentages of the pay base.
 
         The caller reads these appraisals; like their scores, the forecasts count every record of
         their salespeople (as superuser), and only theirs: the opportunities of a line are its
@@ -44,21 +46,19 @@ class CrmAppraisal(models.Model):
         parts = self.env["crm.kpi.definition"].browse(
             {part.id for spec in specs.values() if spec.method == "ratio" for part in spec.parts()}
         )
-        cache = {}
-        parts._prefetch_measures(period.date_from, period.date_to, company, user_ids, cache)
-        measured = {
-            part.id: part._measure(period.date_from, period.date_to, company, user_ids, cache)
-            for part in parts
-        }
+        measured = self._measure_parts(parts, period.date_from, period.date_to, company, user_ids)
         expectations = {}
         if any(part.method in forecast.PIPELINE_METHODS for spec in specs.values() for part in spec.parts()):
             amounts = sorted({part.field for spec in specs.values() for part in spec.parts() if part.field})
+            slippage = forecast.Slippage(self._lateness(period))
             expectations = forecast.pipeline_expectations(
                 specs.values(),
                 self._open_opportunities(period, user_ids, amounts),
                 forecast.WinRates(self._closed_deals(period)),
+                lambda opportunity: slippage.closing(opportunity.deadline, today, period.date_to),
             )
         factor = forecast.pace_factor(period.date_from, period.date_to, today)
+        tails = self._pace_tails(period, today, forecast.pace_parts(specs.values()))
 
         stored = bulk.converter(lines, "weighted_score")
         rules = {plan_line.id: plan_line._line_rule() for plan_line in lines.plan_line_id}
@@ -77,15 +77,26 @@ class CrmAppraisal(models.Model):
                     None
                     if line_rule.rule in engine.score.ENTERED_RULES
                     else forecast.forecast_kpi(
-                        specs[line.kpi_id.id], uid, inputs[-1][1], measured, expectations, factor
+                        specs[line.kpi_id.id], uid, inputs[-1][1], measured, expectations, factor, tails
                     )
                 )
             results, totals = forecast.score_forecast(
                 inputs, forecasts, appraisal.plan_id._grade_bands(), stored
             )
+            pay = engine.pay.shares(
+                engine.pay.PayRule(), round(totals["total_score"], 2), round(totals["completion_rate"], 2)
+            )
             result[appraisal.id] = {
                 "total_score": totals["total_score"],
                 "grade": totals["grade"] or "",
+                "completion_rate": totals["completion_rate"],
+                "pay": {
+                    "base": float(pay.base_pay),
+                    "completion": float(pay.completion_pay),
+                    "daily": float(pay.daily_pay),
+                    "bonus": float(pay.bonus),
+                    "total": float(pay.monthly_pay),
+                },
                 "lines": {
                     line.id: {
                         **vars(projected),
@@ -103,12 +114,40 @@ class CrmAppraisal(models.Model):
         return result
 
     @api.model
+    def _measure_parts(self, kpis, date_from, date_to, company, user_ids):
+        """``{kpi id: {user id: value}}`` of ``kpis`` over the span, measured together."""
+        cache = {}
+        kpis._prefetch_measures(date_from, date_to, company, user_ids, cache)
+        return {kpi.id: kpi._measure(date_from, date_to, company, user_ids, cache) for kpi in kpis}
+
+    def _pace_tails(self, period, today, kpi_ids):
+        """``{kpi id: {user id: value}}`` of the pace KPIs over the days before the period that
+        complete the pace's window (``engine.forecast.window_tail``), for the salespeople of these
+        appraisals appraised the month before (someone new or back has only their own pace)."""
+        tail = forecast.window_tail(period.date_from, period.date_to, today)
+        if not tail or not kpi_ids:
+            return {}
+        present = self.search(
+            [
+                ("employee_id", "in", self.employee_id.ids),
+                ("period_type", "=", "month"),
+                ("date_from", "=", period.date_from - relativedelta(months=1)),
+            ]
+        ).user_id.ids
+        if not present:
+            return {}
+        kpis = self.env["crm.kpi.definition"].browse(sorted(kpi_ids))
+        return self._measure_parts(kpis, *tail, period.company_id, set(present))
+
+    @api.model
     def _open_opportunities(self, period, user_ids, amount_fields):
         """The open opportunities of ``user_ids`` in the period's company (or shared) expected to
-        close in the period: one query."""
+        close by the period's end, those overdue included as far back as the slippage history
+        (``_lateness``) goes: one query."""
         rows = self.env.execute_query(
             SQL(
-                "SELECT l.id, l.user_id, l.team_id, COALESCE(s.sequence, 0), COALESCE(l.probability, 0)%s"
+                "SELECT l.id, l.user_id, l.team_id, COALESCE(s.sequence, 0), COALESCE(l.probability, 0),"
+                " l.date_deadline%s"
                 " FROM crm_lead l LEFT JOIN crm_stage s ON s.id = l.stage_id"
                 " WHERE l.active AND l.type = 'opportunity' AND l.won_status = 'pending'"
                 " AND l.user_id = ANY(%s) AND (l.company_id = %s OR l.company_id IS NULL)"
@@ -116,7 +155,7 @@ class CrmAppraisal(models.Model):
                 SQL("").join(SQL(", COALESCE(l.%s, 0)", SQL.identifier(fname)) for fname in amount_fields),
                 sorted(user_ids),
                 period.company_id.id,
-                period.date_from,
+                period.date_from - relativedelta(months=HISTORY_MONTHS + 1),
                 period.date_to,
             )
         )
@@ -128,9 +167,31 @@ class CrmAppraisal(models.Model):
                 stage_sequence=sequence,
                 probability=probability,
                 amounts=dict(zip(amount_fields, amounts, strict=True)),
+                deadline=deadline,
             )
-            for lead_id, user_id, team_id, sequence, probability, *amounts in rows
+            for lead_id, user_id, team_id, sequence, probability, deadline, *amounts in rows
         ]
+
+    @api.model
+    def _lateness(self, period):
+        """``{days late: opportunities}`` of the opportunities of the period's company (or shared)
+        expected to close in the ``HISTORY_MONTHS`` before last month (each had a month to
+        close): days from their *Expected Closing* to their closing, None for those still open
+        at the period's start: one query."""
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT CASE WHEN l.won_status IN ('won', 'lost') AND l.date_closed < %s"
+                " THEN l.date_closed::date - l.date_deadline END, COUNT(*)"
+                " FROM crm_lead l WHERE l.type = 'opportunity' AND (l.active OR l.won_status = 'lost')"
+                " AND (l.company_id = %s OR l.company_id IS NULL)"
+                " AND l.date_deadline >= %s AND l.date_deadline < %s GROUP BY 1",
+                period.date_from,
+                period.company_id.id,
+                period.date_from - relativedelta(months=HISTORY_MONTHS + 1),
+                period.date_from - relativedelta(months=1),
+            )
+        )
+        return dict(rows)
 
     @api.model
     def _closed_deals(self, period):

@@ -81,7 +81,12 @@ class CrmPerformanceDashboard(models.AbstractModel):
             "rank_count": appraisal.rank_count,
             "previous_total": previous.total_score if previous else None,
             "pace": pace,
-            "forecast": {"total_score": forecast["total_score"], "grade": forecast["grade"]}
+            "forecast": {
+                "total_score": forecast["total_score"],
+                "grade": forecast["grade"],
+                "completion_rate": forecast["completion_rate"],
+                "pay": forecast["pay"],
+            }
             if "total_score" in forecast
             else None,
             "lines": [
@@ -195,6 +200,8 @@ class CrmPerformanceDashboard(models.AbstractModel):
                 if appraisal.id in forecasts
                 else None,
                 "forecast_grade": forecasts[appraisal.id]["grade"] if appraisal.id in forecasts else "",
+                # the pay parts forecast as percentages of the pay base (HR's, not shown)
+                "forecast_pay": forecasts[appraisal.id]["pay"] if appraisal.id in forecasts else None,
                 "lines": {
                     line.plan_line_id.id: self._line_data(
                         line, pace, forecasts.get(appraisal.id, {}).get("lines", {}).get(line.id)

@@ -10,9 +10,11 @@ import {
     STATUS,
     forecastParts,
     formatKpiValue,
+    formatPayShare,
     formatPercent,
     formatScore,
     gapText,
+    payParts,
 } from "../components/kpi_format";
 import { MonthNav } from "../components/month_nav";
 
@@ -86,6 +88,14 @@ export class MyPerformance extends Component {
 
     score(value) {
         return formatScore(value);
+    }
+
+    payShare(value) {
+        return formatPayShare(value);
+    }
+
+    payParts(pay) {
+        return payParts(pay);
     }
 
     barWidth(line) {
