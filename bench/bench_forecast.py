@@ -5,9 +5,10 @@
 For each of the dataset's last ``--months`` months (each with six months of closed deals before
 it) and each day of ``--days``, every salesperson's month is forecast as it stood at the end of
 that day, through the module's own forecast (``engine.forecast.forecast_kpi`` with the KPIs'
-``_forecast_spec``, the stage win rates of ``crm.appraisal._closed_deals``, the slippage of
-``crm.appraisal._lateness``, ``engine.forecast``'s pace over a month of working days,
-``engine.score`` for the total), and compared with the month's final
+``_forecast_spec``, the stage win rates of ``crm.appraisal._stage_times`` and ``_closed_deals``,
+the slippage of ``_lateness``, the deals still to come of ``_arrivals``, ``engine.forecast``'s
+pace over a month of working days, ``engine.score`` for the total), and compared with the
+month's final
 actual: mean absolute percentage error (MAPE) per KPI of the standard Salesperson plan and for
 the total of its measured lines (targets: the plan's default targets), beside two naive
 baselines: the linear pace (actual so far x days of the month / days elapsed) and last month's
@@ -136,7 +137,7 @@ def main(argv=None):
             final = measure(kpis, month, last, company, users)
             before = measure(kpis, month - relativedelta(months=1), month - timedelta(days=1), company, users)
             period = SimpleNamespace(date_from=month, company_id=company)
-            rates = forecast.WinRates(appraisals._closed_deals(period))
+            rates = forecast.WinRates(appraisals._closed_deals(period), appraisals._stage_times(period))
             slippage = forecast.Slippage(appraisals._lateness(period))
             for day in args.days:
                 today = month + timedelta(days=day - 1)
@@ -150,6 +151,11 @@ def main(argv=None):
                     rates,
                     lambda opportunity, s=slippage, t=today, e=last: s.closing(opportunity.deadline, t, e),
                 )
+                arrivals = forecast.arriving(
+                    specs.values(),
+                    appraisals._arrivals(period, users, ["expected_revenue"], today),
+                    history_months,
+                )
                 factor = forecast.pace_factor(month, last, today)
                 tail = forecast.window_tail(month, last, today)
                 tails = appraisals._measure_parts(pace_kpis, *tail, company, users) if tail else {}
@@ -157,7 +163,14 @@ def main(argv=None):
                 for uid in users:
                     projected = {
                         kpi.id: forecast.forecast_kpi(
-                            specs[kpi.id], uid, so_far[kpi.id].get(uid), so_far, expectations, factor, tails
+                            specs[kpi.id],
+                            uid,
+                            so_far[kpi.id].get(uid),
+                            so_far,
+                            expectations,
+                            factor,
+                            tails,
+                            arrivals,
                         ).forecast
                         for kpi in kpis
                     }
@@ -194,7 +207,7 @@ def main(argv=None):
             row = [names[key], method]
             for day in args.days:
                 row += [
-                    f"{statistics.fmean(errors[key, day, m]):.1f}"
+                    f"{statistics.fmean(errors[key, day, m]):.2f}"
                     for m in ("forecast", "linear pace", "last month")
                 ]
             row.append(len(errors[key, args.days[0], "forecast"]))

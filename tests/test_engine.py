@@ -186,6 +186,37 @@ def test_win_rates_fall_back_from_salesperson_to_team_to_company():
     assert forecast.WinRates([]).rate(4, 20, 2, 30.0) == (0.3, "stage")  # no history: the stage's own
 
 
+def test_win_rates_from_the_time_spent_in_a_stage():
+    # stage 1: won deals sat there 10 days (4 deals), lost ones 30 days (6 deals): 10 / 40
+    times = [
+        forecast.StageTime(1, 10, 1, True, 4, 10.0),
+        forecast.StageTime(1, 10, 1, False, 6, 30.0),
+        forecast.StageTime(2, 10, 2, True, 1, 2.0),
+    ]
+    closed = [forecast.ClosedDeals(1, 10, 9, True, 4), forecast.ClosedDeals(1, 10, 1, False, 6)]
+    rates = forecast.WinRates(closed, times)
+    assert rates.rate(1, 10, 1, 0.0) == (0.25, "salesperson")  # not 4 / 10 of the deals that reached it
+    # stage 2: one deal of salesperson 2 is too few, but counts for the team and the company
+    assert rates.rate(2, 10, 2, 0.0) == (1.0, "company")
+    # no time in stage 3: the deals that reached it (4 won of 4: the company's, 4 are too few)
+    assert rates.rate(1, 10, 3, 0.0) == (1.0, "company")
+
+
+def test_arriving_deals_add_what_they_added_in_past_months():
+    won = forecast.KpiSpec(1, "won", field="expected_revenue")
+    closed = forecast.KpiSpec(2, "closed", types=("opportunity",))
+    lost = forecast.KpiSpec(3, "lost")
+    arrivals = [
+        forecast.Arrivals(7, "opportunity", True, 3, {"expected_revenue": 6000.0}),
+        forecast.Arrivals(7, "opportunity", False, 2, {"expected_revenue": 500.0}),
+        forecast.Arrivals(7, "lead", False, 4, {"expected_revenue": 0.0}),
+    ]
+    # over 2 months: 3 000 won a month; 2.5 opportunities closed (leads left out); 3 lost
+    assert forecast.arriving([won, closed, lost], arrivals, 2) == {1: {7: 3000.0}, 2: {7: 2.5}, 3: {7: 3.0}}
+    added = forecast.forecast_source("won", 1000.0, (500.0, [5]), arriving=3000.0)
+    assert (added.forecast, added.pipeline, added.arriving) == (4500.0, 500.0, 3000.0)
+
+
 def test_pipeline_and_ratio_forecasts():
     rates = forecast.WinRates(
         [forecast.ClosedDeals(1, 10, 9, True, 3), forecast.ClosedDeals(1, 10, 1, False, 3)]

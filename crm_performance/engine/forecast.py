@@ -3,14 +3,17 @@
 - **Pipeline** (won deals, won revenue, lost and closed deals): the open opportunities of the
   salesperson expected to close by the period's end, each weighted by the chance it closes by
   then (``Slippage``) and by the win rate of its stage observed on the deals closed over the
-  previous months. As Odoo's CRM counts it for its predictive scoring, a won deal passed through
-  every stage and a lost one through the stages up to the one it was lost in: the win rate of a
-  stage is won ÷ (won + lost that reached it). The salesperson's own rate counts once
-  ``MIN_HISTORY`` closed deals reached the stage, else the team's, else the company's, else the
-  opportunity's own probability.
+  previous months; and the opportunities not created yet (``arriving``: what those created
+  after the same day of the month and closed within it added in the previous months). The win
+  rate of a stage: the share of the days closed deals spent in the stage (tracked stage changes)
+  that belonged to deals later won; without stage history, as Odoo's CRM counts it for its
+  predictive scoring, a won deal passed through every stage and a lost one through the stages up
+  to the one it was lost in: won ÷ (won + lost that reached it). The salesperson's own rate
+  counts once ``MIN_HISTORY`` closed deals were in (reached) the stage, else the team's, else
+  the company's, else the opportunity's own probability.
 - **Pace** (activities, meetings, customers...): the salesperson's pace over the last month of
   working days (Monday to Friday): the working days elapsed in the period and, before them, as
-  many of last month's as the period has left (``Pace``); the salesperson's own pace of the
+  many of last month's as the period has left (``window_tail``); the salesperson's own pace of the
   period alone when they were not appraised last month.
 - **Ratios**: the forecast numerator ÷ the forecast denominator. Anything else (averages,
   growths): the actual as it stands.
@@ -55,10 +58,30 @@ class ClosedDeals:
     count: int
 
 
-class WinRates:
-    """Stage win rates observed on closed deals, per salesperson, team and company."""
+@dataclasses.dataclass(frozen=True)
+class StageTime:
+    """``days`` the ``count`` closed (won or lost) deals of a salesperson and team that sat in a
+    stage spent there, from their tracked stage changes."""
 
-    def __init__(self, closed_deals):
+    user_id: int
+    team_id: int
+    stage_sequence: int
+    won: bool
+    count: int
+    days: float
+
+
+class WinRates:
+    """Stage win rates observed on closed deals, per salesperson, team and company.
+
+    Where the stage history shows how long closed deals sat in a stage (``stage_times``), the win
+    rate of the stage is the share of that time spent by deals later won: the chance that a deal
+    found in that stage on a given day is won (deals that will be lost linger in the early
+    stages, those that will be won pass through). Where it does not, the rate of the deals that
+    reached the stage (``closed_deals``).
+    """
+
+    def __init__(self, closed_deals, stage_times=()):
         self._won = defaultdict(int)  # scope key -> won deals
         self._lost = defaultdict(lambda: defaultdict(int))  # scope key -> {stage sequence: lost}
         for deals in closed_deals:
@@ -67,6 +90,14 @@ class WinRates:
                     self._won[key] += deals.count
                 else:
                     self._lost[key][deals.stage_sequence] += deals.count
+        # (scope key, stage sequence) -> [deals, days, days of deals won]
+        self._time = defaultdict(lambda: [0, 0.0, 0.0])
+        for stage_time in stage_times:
+            for key in (("user", stage_time.user_id), ("team", stage_time.team_id), ("company", None)):
+                entry = self._time[key, stage_time.stage_sequence]
+                entry[0] += stage_time.count
+                entry[1] += stage_time.days
+                entry[2] += stage_time.days if stage_time.won else 0.0
 
     def _observed(self, key, sequence):
         won = self._won.get(key, 0)
@@ -74,18 +105,55 @@ class WinRates:
         return won, won + lost
 
     def rate(self, user_id, team_id, sequence, probability):
-        """(win rate 0..1, where it comes from: "salesperson", "team", "company", "stage")."""
-        for source, key, minimum in (
-            ("salesperson", ("user", user_id), MIN_HISTORY),
-            ("team", ("team", team_id), MIN_HISTORY),
-            ("company", ("company", None), 1),
-        ):
-            if source == "team" and not team_id:
-                continue
+        """(win rate 0..1, where it comes from: "salesperson", "team", "company", "stage"): the
+        time in the stage first, then the deals that reached it."""
+        scopes = [
+            (source, key, minimum)
+            for source, key, minimum in (
+                ("salesperson", ("user", user_id), MIN_HISTORY),
+                ("team", ("team", team_id), MIN_HISTORY),
+                ("company", ("company", None), 1),
+            )
+            if source != "team" or team_id
+        ]
+        for source, key, minimum in scopes:
+            deals, days, won_days = self._time.get((key, sequence), (0, 0.0, 0.0))
+            if deals >= minimum and days > 0:
+                return won_days / days, source
+        for source, key, minimum in scopes:
             won, reached = self._observed(key, sequence)
             if reached >= minimum:
                 return won / reached, source
         return probability / 100.0, "stage"
+
+
+@dataclasses.dataclass(frozen=True)
+class Arrivals:
+    """``count`` leads or opportunities (``type``) of a salesperson, won or not, created after the
+    day of the month the forecast is made on and closed within that month, over the previous
+    months; ``amounts`` ``{field name: sum}``."""
+
+    user_id: int
+    type: str
+    won: bool
+    count: int
+    amounts: dict
+
+
+def arriving(specs, arrivals, months):
+    """``{kpi id: {user id: value}}`` the opportunities not created yet add to the pipeline KPIs
+    among ``specs`` and their parts by the period's end: what those created after the same day
+    and closed within the month added, on average over ``months`` previous months."""
+    sources = {part.id: part for spec in specs for part in spec.parts() if part.method in PIPELINE_METHODS}
+    result = {kpi_id: defaultdict(float) for kpi_id in sources}
+    for arrival in arrivals:
+        for part in sources.values():
+            if part.types is not None and arrival.type not in part.types:
+                continue
+            if part.method == "closed" or (part.method == "won") == arrival.won:
+                value = arrival.amounts.get(part.field, 0.0) if part.field else arrival.count
+                result[part.id][arrival.user_id] += value / months
+    return {kpi_id: dict(values) for kpi_id, values in result.items()}
 
 
 class Slippage:
@@ -189,8 +257,9 @@ def window_tail(date_from, date_to, today):
 
 @dataclasses.dataclass(frozen=True)
 class LineForecast:
-    """The forecast of a line and its parts: ``actual`` so far, what the ``pipeline`` adds (the
-    opportunities counted), what the ``pace`` adds."""
+    """The forecast of a line and its parts: ``actual`` so far, what the open ``pipeline`` adds
+    (the opportunities counted), what opportunities not created yet add (``arriving``), what the
+    ``pace`` adds."""
 
     method: str
     actual: float | None
@@ -198,17 +267,26 @@ class LineForecast:
     pipeline: float = 0.0
     pace: float = 0.0
     opportunity_ids: tuple = ()
+    arriving: float = 0.0
 
 
-def forecast_source(method, actual, pipeline=None, factor=1.0, tail=None):
-    """Forecast of a count or sum: ``pipeline`` = (expected, ids) for pipeline methods; for
+def forecast_source(method, actual, pipeline=None, factor=1.0, tail=None, arriving=0.0):
+    """Forecast of a count or sum: ``pipeline`` = (expected, ids) and ``arriving`` (from
+    opportunities not created yet) for pipeline methods; for
     "pace", the pace ``factor`` and the ``tail``, what the salesperson counted over the days of
     ``window_tail`` (None: the period's own pace alone): the window's count ÷ its working days
     (those of the period) × the working days left; the actual as it stands otherwise."""
     value = actual or 0.0
     if method in PIPELINE_METHODS:
         added, ids = pipeline or (0.0, [])
-        return LineForecast(method, actual, value + added, pipeline=added, opportunity_ids=tuple(ids))
+        return LineForecast(
+            method,
+            actual,
+            value + added + arriving,
+            pipeline=added,
+            opportunity_ids=tuple(ids),
+            arriving=arriving,
+        )
     if method == "pace":
         added = value * (factor - 1.0) if tail is None else (value + tail) * (1.0 - 1.0 / factor)
         return LineForecast(method, actual, value + added, pace=added)
@@ -222,20 +300,28 @@ def forecast_ratio(actual, numerator, denominator):
     ids = tuple(dict.fromkeys(numerator.opportunity_ids + denominator.opportunity_ids))
     value = 100.0 * (numerator.forecast or 0.0) / denominator.forecast
     return LineForecast(
-        "ratio", actual, value, pipeline=numerator.pipeline, pace=numerator.pace, opportunity_ids=ids
+        "ratio",
+        actual,
+        value,
+        pipeline=numerator.pipeline,
+        pace=numerator.pace,
+        opportunity_ids=ids,
+        arriving=numerator.arriving,
     )
 
 
 @dataclasses.dataclass(frozen=True)
 class KpiSpec:
     """How a KPI is forecast: ``method`` (a pipeline method, "pace", "none", or "ratio" with its
-    ``numerator`` and ``denominator`` specs); ``field`` the amount a pipeline sum adds."""
+    ``numerator`` and ``denominator`` specs); ``field`` the amount a pipeline sum adds, ``types``
+    the lead types it counts (None: leads and opportunities)."""
 
     id: int
     method: str
     field: str | None = None
     numerator: "KpiSpec | None" = None
     denominator: "KpiSpec | None" = None
+    types: tuple | None = None
 
     def parts(self):
         """The source KPIs measured to forecast this one."""
@@ -259,11 +345,12 @@ def pace_parts(specs):
     return {part.id for spec in specs for part in spec.parts() if part.method == "pace"}
 
 
-def forecast_kpi(spec, user_id, actual, measured, expectations, factor, tails=None):
+def forecast_kpi(spec, user_id, actual, measured, expectations, factor, tails=None, arrivals=None):
     """The ``LineForecast`` of ``spec`` for a salesperson: ``actual`` so far (None: no data),
     ``measured`` ``{kpi id: {user id: value}}`` of a ratio's parts so far, ``expectations`` from
     ``pipeline_expectations``, ``factor`` from ``pace_factor``, ``tails`` ``{kpi id: {user id:
-    value}}`` of the pace KPIs over the ``window_tail`` (a salesperson absent: own pace alone)."""
+    value}}`` of the pace KPIs over the ``window_tail`` (a salesperson absent: own pace alone),
+    ``arrivals`` from ``arriving``."""
 
     def source(part, value):
         return forecast_source(
@@ -272,6 +359,7 @@ def forecast_kpi(spec, user_id, actual, measured, expectations, factor, tails=No
             expectations.get(part.id, {}).get(user_id),
             factor,
             (tails or {}).get(part.id, {}).get(user_id),
+            (arrivals or {}).get(part.id, {}).get(user_id, 0.0),
         )
 
     if spec.method == "ratio":

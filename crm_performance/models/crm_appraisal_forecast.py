@@ -47,15 +47,18 @@ class CrmAppraisal(models.Model):
             {part.id for spec in specs.values() if spec.method == "ratio" for part in spec.parts()}
         )
         measured = self._measure_parts(parts, period.date_from, period.date_to, company, user_ids)
-        expectations = {}
+        expectations, arrivals = {}, {}
         if any(part.method in forecast.PIPELINE_METHODS for spec in specs.values() for part in spec.parts()):
             amounts = sorted({part.field for spec in specs.values() for part in spec.parts() if part.field})
             slippage = forecast.Slippage(self._lateness(period))
             expectations = forecast.pipeline_expectations(
                 specs.values(),
                 self._open_opportunities(period, user_ids, amounts),
-                forecast.WinRates(self._closed_deals(period)),
+                forecast.WinRates(self._closed_deals(period), self._stage_times(period)),
                 lambda opportunity: slippage.closing(opportunity.deadline, today, period.date_to),
+            )
+            arrivals = forecast.arriving(
+                specs.values(), self._arrivals(period, user_ids, amounts, today), HISTORY_MONTHS
             )
         factor = forecast.pace_factor(period.date_from, period.date_to, today)
         tails = self._pace_tails(period, today, forecast.pace_parts(specs.values()))
@@ -77,7 +80,14 @@ class CrmAppraisal(models.Model):
                     None
                     if line_rule.rule in engine.score.ENTERED_RULES
                     else forecast.forecast_kpi(
-                        specs[line.kpi_id.id], uid, inputs[-1][1], measured, expectations, factor, tails
+                        specs[line.kpi_id.id],
+                        uid,
+                        inputs[-1][1],
+                        measured,
+                        expectations,
+                        factor,
+                        tails,
+                        arrivals,
                     )
                 )
             results, totals = forecast.score_forecast(
@@ -173,6 +183,60 @@ class CrmAppraisal(models.Model):
         ]
 
     @api.model
+    def _stage_times(self, period):
+        """Days the deals of the period's company (or shared) closed in the ``HISTORY_MONTHS``
+        before it spent in each stage other than a won one, per salesperson, team, stage and
+        outcome, from their tracked stage changes (a deal without any spent its life in its
+        stage); none when no deal has a tracked stage change (the stage history is unknown:
+        ``_closed_deals`` decides): one query."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH closed AS (
+                    SELECT l.id, l.user_id, l.team_id, l.stage_id, l.create_date, l.date_closed,
+                           l.won_status = 'won' AS won
+                      FROM crm_lead l
+                     WHERE l.type = 'opportunity' AND l.won_status IN ('won', 'lost')
+                       AND (l.company_id = %(company)s OR l.company_id IS NULL)
+                       AND l.date_closed >= %(since)s AND l.date_closed < %(until)s
+                ), moves AS (
+                    SELECT c.id, m.date, v.old_value_integer AS stage,
+                           LAG(m.date) OVER (PARTITION BY c.id ORDER BY m.date, m.id) AS since,
+                           ROW_NUMBER() OVER (PARTITION BY c.id ORDER BY m.date DESC, m.id DESC) AS from_last
+                      FROM closed c
+                      JOIN mail_message m ON m.model = 'crm.lead' AND m.res_id = c.id
+                      JOIN mail_tracking_value v ON v.mail_message_id = m.id
+                      JOIN ir_model_fields f
+                        ON f.id = v.field_id AND f.model = 'crm.lead' AND f.name = 'stage_id'
+                ), spans AS (
+                    SELECT mv.id, mv.stage, COALESCE(mv.since, c.create_date) AS since, mv.date AS until
+                      FROM moves mv JOIN closed c ON c.id = mv.id
+                     UNION ALL
+                    SELECT c.id, c.stage_id, mv.date, c.date_closed
+                      FROM moves mv JOIN closed c ON c.id = mv.id
+                     WHERE mv.from_last = 1
+                     UNION ALL
+                    SELECT c.id, c.stage_id, c.create_date, c.date_closed
+                      FROM closed c
+                     WHERE NOT EXISTS (SELECT 1 FROM moves mv WHERE mv.id = c.id)
+                       AND EXISTS (SELECT 1 FROM moves)
+                )
+                SELECT c.user_id, c.team_id, s.sequence, c.won, COUNT(DISTINCT c.id),
+                       SUM(EXTRACT(EPOCH FROM sp.until - sp.since)) / 86400
+                  FROM spans sp
+                  JOIN closed c ON c.id = sp.id
+                  JOIN crm_stage s ON s.id = sp.stage
+                 WHERE s.is_won IS NOT TRUE AND sp.until > sp.since
+                 GROUP BY 1, 2, 3, 4
+                """,
+                company=period.company_id.id,
+                since=period.date_from - relativedelta(months=HISTORY_MONTHS),
+                until=period.date_from,
+            )
+        )
+        return [forecast.StageTime(*row) for row in rows]
+
+    @api.model
     def _lateness(self, period):
         """``{days late: opportunities}`` of the opportunities of the period's company (or shared)
         expected to close in the ``HISTORY_MONTHS`` before last month (each had a month to
@@ -192,6 +256,35 @@ class CrmAppraisal(models.Model):
             )
         )
         return dict(rows)
+
+    @api.model
+    def _arrivals(self, period, user_ids, amount_fields, today):
+        """Leads and opportunities of ``user_ids`` in the period's company (or shared) closed in
+        the ``HISTORY_MONTHS`` before it that were created after ``today``'s day of their month
+        and closed within that month, counted per salesperson, type and outcome, with the sums of
+        ``amount_fields``: one query."""
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT l.user_id, l.type, l.won_status = 'won', COUNT(*)%s FROM crm_lead l"
+                " WHERE l.won_status IN ('won', 'lost')"
+                " AND l.user_id = ANY(%s) AND (l.company_id = %s OR l.company_id IS NULL)"
+                " AND l.date_closed >= %s AND l.date_closed < %s"
+                " AND date_trunc('month', l.create_date) = date_trunc('month', l.date_closed)"
+                " AND EXTRACT(DAY FROM l.create_date) > %s GROUP BY 1, 2, 3",
+                SQL("").join(
+                    SQL(", SUM(COALESCE(l.%s, 0))", SQL.identifier(fname)) for fname in amount_fields
+                ),
+                sorted(user_ids),
+                period.company_id.id,
+                period.date_from - relativedelta(months=HISTORY_MONTHS),
+                period.date_from,
+                today.day,
+            )
+        )
+        return [
+            forecast.Arrivals(user_id, lead_type, won, count, dict(zip(amount_fields, amounts, strict=True)))
+            for user_id, lead_type, won, count, *amounts in rows
+        ]
 
     @api.model
     def _closed_deals(self, period):

@@ -342,7 +342,15 @@ class CrmKpiDefinition(models.Model):
             self.id,
             self.forecast_method or "none",
             field=self.field_id.name if pipeline and self.measure_mode == "sum" else None,
+            types=self._pipeline_types() if pipeline else None,
         )
+
+    def _pipeline_types(self):
+        """The lead types ("lead", "opportunity") a pipeline KPI's domain keeps; None: all."""
+        for fname, operator, value in safe_eval(self.domain or "[]"):
+            if fname == "type" and operator in ("=", "in"):
+                return tuple(value) if isinstance(value, list | tuple) else (value,)
+        return None
 
     @api.constrains("forecast_method", "measure_mode", "model_id", "user_field_id")
     def _check_forecast_method(self):

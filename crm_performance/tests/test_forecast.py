@@ -1,5 +1,6 @@
 from datetime import date, datetime, time
 
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
@@ -99,7 +100,8 @@ class TestForecast(PerformanceCase):
 
     @classmethod
     def _closed(cls, user, team, stage, closed, won=True):
-        lead = cls._lead(user, 1000, closed, closed, stage_id=stage.id, team_id=team.id)
+        created = closed - relativedelta(months=1)  # not a deal of the month it closed in
+        lead = cls._lead(user, 1000, created, closed, stage_id=stage.id, team_id=team.id)
         if not won:
             lead.action_set_lost()
         lead.date_closed = closed
@@ -236,6 +238,30 @@ class TestForecast(PerformanceCase):
             last_day = self.appraisal(self.emp_alice).with_user(self.alice)._forecast(date(2026, 9, 30))
         revenue = self.line(last_day[self.appraisal(self.emp_alice).id], self.emp_alice, "won_revenue")
         self.assertEqual((revenue["forecast"], revenue["opportunity_ids"]), (20000.0, ()))
+
+    def test_deals_still_to_come_as_in_the_previous_months(self):
+        """Bob, without a team, won two deals of 6 000 created on 15 June and closed on the 25th,
+        and lost two created on 20 July and closed on the 28th: created after the 10th and
+        closed within their month, over the six months before September. Too few for his own
+        win rates (North's still count)."""
+        for _n in range(2):
+            self._won(self.bob, 6000, datetime(2026, 6, 15), datetime(2026, 6, 25))
+            self._lost(self.bob, datetime(2026, 7, 20), datetime(2026, 7, 28))
+        forecast = self.forecast_of(self.emp_bob)
+        revenue = self.line(forecast, self.emp_bob, "won_revenue")
+        # 14 000 x 5/7 open + 12 000 / 6 months still to come
+        self.assertEqual(
+            (revenue["pipeline"], revenue["arriving"], revenue["forecast"]), (10000.0, 2000.0, 12000.0)
+        )
+        conversion = self.line(forecast, self.emp_bob, "conversion_rate")
+        # (5/7 + 2/6) won of (1 + 4/6) closed
+        self.assertAlmostEqual(conversion["forecast"], 100 * (5 / 7 + 1 / 3) / (1 + 2 / 3))
+        # on the 25th no deal of June or July was created later in its month and closed in it
+        with freeze_time("2026-09-25"):
+            late = self.appraisal(self.emp_bob).with_user(self.bob)._forecast(date(2026, 9, 25))
+        self.assertEqual(
+            self.line(late[self.appraisal(self.emp_bob).id], self.emp_bob, "won_revenue")["arriving"], 0.0
+        )
 
     def test_drilldown_opens_the_opportunities_counted(self):
         line = self.line_of(self.appraisal(self.emp_alice), self.kpi["won_revenue"])
