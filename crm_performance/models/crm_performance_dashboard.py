@@ -141,7 +141,8 @@ class CrmPerformanceDashboard(models.AbstractModel):
     @api.model
     def _forecast_data(self, forecast):
         """A line's forecast as the screens show it: the value at the period's end and its parts
-        (actual, what the open pipeline and the pace add, how many opportunities), the achievement
+        (actual, what the open pipeline, the deals still to come and the pace add, how many
+        opportunities), the achievement
         and score it would give, and its state (on track, at risk, off track)."""
         if not forecast or forecast["forecast"] is None:
             return None
@@ -150,6 +151,7 @@ class CrmPerformanceDashboard(models.AbstractModel):
             "value": forecast["forecast"],
             "actual": forecast["actual"] or 0.0,
             "pipeline": forecast["pipeline"],
+            "arriving": forecast["arriving"],
             "pace": forecast["pace"],
             "opportunity_count": len(forecast["opportunity_ids"]),
             "achievement": forecast["achievement"],

@@ -88,8 +88,8 @@ export const FORECAST_STATUS = {
 
 /**
  * What a forecast is made of, in words: the actual so far and what the open opportunities
- * (weighted by their chance to close this month and their stage's win rate) or the pace over
- * the last month of working days add.
+ * (weighted by their chance to close this month and their stage's win rate) and the deals still
+ * to come, or the pace over the last month of working days, add.
  */
 export function forecastParts(line, currency) {
     const forecast = line.forecast;
@@ -113,14 +113,19 @@ export function forecastParts(line, currency) {
     if (forecast.method === "none") {
         return _t("The actual as it stands");
     }
+    const arriving = forecast.arriving
+        ? " " + _t("+ %(arriving)s from deals still to come, as in the last six months", {
+              arriving: format(forecast.arriving),
+          })
+        : "";
     if (!forecast.opportunity_count) {
         return _t("%(actual)s so far: no open opportunity expected to close this month", {
             actual: format(forecast.actual),
-        });
+        }) + arriving;
     }
     return _t("%(actual)s so far + %(pipeline)s expected from %(count)s open opportunities", {
         actual: format(forecast.actual),
         pipeline: format(forecast.pipeline),
         count: forecast.opportunity_count,
-    });
+    }) + arriving;
 }
