@@ -5,17 +5,15 @@
 For each of the dataset's last ``--months`` months (each with six months of closed deals before
 it) and each day of ``--days``, every salesperson's month is forecast as it stood at the end of
 that day, through the module's own forecast (``engine.forecast.forecast_kpi`` with the KPIs'
-``_forecast_spec``, the stage win rates of ``crm.appraisal._stage_times`` and ``_closed_deals``,
-the slippage of ``_lateness``, the deals still to come of ``_arrivals``, ``engine.forecast``'s
-pace over a month of working days, ``engine.score`` for the total), and compared with the
-month's final
-actual: mean absolute percentage error (MAPE) per KPI of the standard Salesperson plan and for
-the total of its measured lines (targets: the plan's default targets), beside two naive
-baselines: the linear pace (actual so far x days of the month / days elapsed) and last month's
-final value.
+``_forecast_spec``, the stage win rates and slippage of ``crm.appraisal._forecast_history``,
+the deals still to come of ``_arrivals``, ``engine.forecast``'s pace over a month of working
+days, ``engine.score`` for the total), and compared with the month's final actual: mean
+absolute percentage error (MAPE) per KPI of the standard Salesperson plan and for the total of
+its measured lines (targets: the plan's default targets), beside two naive baselines: the
+linear pace (actual so far x days of the month / days elapsed) and last month's final value.
 
 The pipeline is rebuilt as it stood on that day: opportunities created by then and not closed
-by then (whatever happened later), whose expected closing falls in the month, in the stage the
+by then (whatever happened later), expected to close by the month's end, in the stage the
 tracked stage changes (``mail.tracking.value``) had them in that day. The actuals so far are the
 KPIs measured from the first of the month to that day (``crm.kpi.definition._measure``). Reads
 only (the transaction is rolled back).
@@ -137,8 +135,9 @@ def main(argv=None):
             final = measure(kpis, month, last, company, users)
             before = measure(kpis, month - relativedelta(months=1), month - timedelta(days=1), company, users)
             period = SimpleNamespace(date_from=month, company_id=company)
-            rates = forecast.WinRates(appraisals._closed_deals(period), appraisals._stage_times(period))
-            slippage = forecast.Slippage(appraisals._lateness(period))
+            closed_deals, stage_times, lateness = appraisals._forecast_history(company.id, month)
+            rates = forecast.WinRates(closed_deals, stage_times)
+            slippage = forecast.Slippage(dict(lateness))
             for day in args.days:
                 today = month + timedelta(days=day - 1)
                 so_far = measure(kpis, month, today, company, users)

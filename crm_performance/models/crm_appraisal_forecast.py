@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.tools import SQL
 
 from .. import engine
@@ -50,11 +50,12 @@ class CrmAppraisal(models.Model):
         expectations, arrivals = {}, {}
         if any(part.method in forecast.PIPELINE_METHODS for spec in specs.values() for part in spec.parts()):
             amounts = sorted({part.field for spec in specs.values() for part in spec.parts() if part.field})
-            slippage = forecast.Slippage(self._lateness(period))
+            closed_deals, stage_times, lateness = self._forecast_history(company.id, period.date_from)
+            slippage = forecast.Slippage(dict(lateness))
             expectations = forecast.pipeline_expectations(
                 specs.values(),
                 self._open_opportunities(period, user_ids, amounts),
-                forecast.WinRates(self._closed_deals(period), self._stage_times(period)),
+                forecast.WinRates(closed_deals, stage_times),
                 lambda opportunity: slippage.closing(opportunity.deadline, today, period.date_to),
             )
             arrivals = forecast.arriving(
@@ -183,9 +184,9 @@ class CrmAppraisal(models.Model):
         ]
 
     @api.model
-    def _stage_times(self, period):
-        """Days the deals of the period's company (or shared) closed in the ``HISTORY_MONTHS``
-        before it spent in each stage other than a won one, per salesperson, team, stage and
+    def _stage_times(self, company_id, date_from):
+        """Days the deals of the company (or shared) closed in the ``HISTORY_MONTHS`` before
+        ``date_from`` spent in each stage other than a won one, per salesperson, team, stage and
         outcome, from their tracked stage changes (a deal without any spent its life in its
         stage); none when no deal has a tracked stage change (the stage history is unknown:
         ``_closed_deals`` decides): one query."""
@@ -200,14 +201,15 @@ class CrmAppraisal(models.Model):
                        AND (l.company_id = %(company)s OR l.company_id IS NULL)
                        AND l.date_closed >= %(since)s AND l.date_closed < %(until)s
                 ), moves AS (
-                    SELECT c.id, m.date, v.old_value_integer AS stage,
-                           LAG(m.date) OVER (PARTITION BY c.id ORDER BY m.date, m.id) AS since,
-                           ROW_NUMBER() OVER (PARTITION BY c.id ORDER BY m.date DESC, m.id DESC) AS from_last
-                      FROM closed c
-                      JOIN mail_message m ON m.model = 'crm.lead' AND m.res_id = c.id
-                      JOIN mail_tracking_value v ON v.mail_message_id = m.id
+                    SELECT m.res_id AS id, m.date, v.old_value_integer AS stage,
+                           LAG(m.date) OVER (PARTITION BY m.res_id ORDER BY m.date, m.id) AS since,
+                           ROW_NUMBER() OVER (PARTITION BY m.res_id ORDER BY m.date DESC, m.id DESC)
+                               AS from_last
+                      FROM mail_tracking_value v
                       JOIN ir_model_fields f
                         ON f.id = v.field_id AND f.model = 'crm.lead' AND f.name = 'stage_id'
+                      JOIN mail_message m ON m.id = v.mail_message_id AND m.model = 'crm.lead'
+                     WHERE m.res_id IN (SELECT id FROM closed)
                 ), spans AS (
                     SELECT mv.id, mv.stage, COALESCE(mv.since, c.create_date) AS since, mv.date AS until
                       FROM moves mv JOIN closed c ON c.id = mv.id
@@ -229,19 +231,19 @@ class CrmAppraisal(models.Model):
                  WHERE s.is_won IS NOT TRUE AND sp.until > sp.since
                  GROUP BY 1, 2, 3, 4
                 """,
-                company=period.company_id.id,
-                since=period.date_from - relativedelta(months=HISTORY_MONTHS),
-                until=period.date_from,
+                company=company_id,
+                since=date_from - relativedelta(months=HISTORY_MONTHS),
+                until=date_from,
             )
         )
         return [forecast.StageTime(*row) for row in rows]
 
     @api.model
-    def _lateness(self, period):
-        """``{days late: opportunities}`` of the opportunities of the period's company (or shared)
-        expected to close in the ``HISTORY_MONTHS`` before last month (each had a month to
-        close): days from their *Expected Closing* to their closing, None for those still open
-        at the period's start: one query."""
+    def _lateness(self, company_id, date_from):
+        """``{days late: opportunities}`` of the opportunities of the company (or shared) expected
+        to close in the ``HISTORY_MONTHS`` before the month before ``date_from`` (each had a month
+        to close): days from their *Expected Closing* to their closing, None for those still
+        open on ``date_from``: one query."""
         rows = self.env.execute_query(
             SQL(
                 "SELECT CASE WHEN l.won_status IN ('won', 'lost') AND l.date_closed < %s"
@@ -249,10 +251,10 @@ class CrmAppraisal(models.Model):
                 " FROM crm_lead l WHERE l.type = 'opportunity' AND (l.active OR l.won_status = 'lost')"
                 " AND (l.company_id = %s OR l.company_id IS NULL)"
                 " AND l.date_deadline >= %s AND l.date_deadline < %s GROUP BY 1",
-                period.date_from,
-                period.company_id.id,
-                period.date_from - relativedelta(months=HISTORY_MONTHS + 1),
-                period.date_from - relativedelta(months=1),
+                date_from,
+                company_id,
+                date_from - relativedelta(months=HISTORY_MONTHS + 1),
+                date_from - relativedelta(months=1),
             )
         )
         return dict(rows)
@@ -287,8 +289,20 @@ class CrmAppraisal(models.Model):
         ]
 
     @api.model
-    def _closed_deals(self, period):
-        """Deals of the period's company (or shared) closed in the ``HISTORY_MONTHS`` before it,
+    @tools.ormcache("company_id", "date_from")
+    def _forecast_history(self, company_id, date_from):
+        """What the forecasts of a month learn from the company's past, the same all month long
+        (deals closed or expected before the month): ``(closed deals, stage times, lateness
+        items)``, computed once per month and company by each server process."""
+        return (
+            tuple(self._closed_deals(company_id, date_from)),
+            tuple(self._stage_times(company_id, date_from)),
+            tuple(self._lateness(company_id, date_from).items()),
+        )
+
+    @api.model
+    def _closed_deals(self, company_id, date_from):
+        """Deals of the company (or shared) closed in the ``HISTORY_MONTHS`` before ``date_from``,
         counted per salesperson, team, stage and outcome: one query."""
         rows = self.env.execute_query(
             SQL(
@@ -297,9 +311,9 @@ class CrmAppraisal(models.Model):
                 " WHERE l.type = 'opportunity' AND l.won_status IN ('won', 'lost')"
                 " AND (l.company_id = %s OR l.company_id IS NULL)"
                 " AND l.date_closed >= %s AND l.date_closed < %s GROUP BY 1, 2, 3, 4",
-                period.company_id.id,
-                period.date_from - relativedelta(months=HISTORY_MONTHS),
-                period.date_from,
+                company_id,
+                date_from - relativedelta(months=HISTORY_MONTHS),
+                date_from,
             )
         )
         return [forecast.ClosedDeals(*row) for row in rows]
