@@ -6,7 +6,7 @@ For each of the dataset's last ``--months`` months (each with six months of clos
 it) and each day of ``--days``, every salesperson's month is forecast as it stood at the end of
 that day, through the module's own forecast (``engine.forecast.forecast_kpi`` with the KPIs'
 ``_forecast_spec``, the stage win rates and slippage of ``crm.appraisal._forecast_history``,
-the deals still to come of ``_arrivals``, ``engine.forecast``'s pace over a month of working
+the deals outside the pipeline of ``_arrivals``, ``engine.forecast``'s pace over a month of working
 days, ``engine.score`` for the total), and compared with the month's final actual: mean
 absolute percentage error (MAPE) per KPI of the standard Salesperson plan and for the total of
 its measured lines (targets: the plan's default targets), beside two naive baselines: the

@@ -3,10 +3,11 @@
 - **Pipeline** (won deals, won revenue, lost and closed deals): the open opportunities of the
   salesperson expected to close by the period's end, each weighted by the chance it closes by
   then (``Slippage``) and by the win rate of its stage observed on the deals closed over the
-  previous months; and the opportunities not created yet (``arriving``: what those created
-  after the same day of the month and closed within it added in the previous months). The win
-  rate of a stage: the share of the days closed deals spent in the stage (tracked stage changes)
-  that belonged to deals later won; without stage history, as Odoo's CRM counts it for its
+  previous months; and the deals outside that pipeline (``arriving``: created later, leads,
+  opportunities without an expected closing by then), as many as closed after the same day of
+  the month outside that day's pipeline in the previous months. The win rate of a stage: the
+  share of the days closed deals spent in the stage (tracked stage changes) that belonged to
+  deals later won; without stage history, as Odoo's CRM counts it for its
   predictive scoring, a won deal passed through every stage and a lost one through the stages up
   to the one it was lost in: won ÷ (won + lost that reached it). The salesperson's own rate
   counts once ``MIN_HISTORY`` closed deals were in (reached) the stage, else the team's, else
@@ -129,9 +130,10 @@ class WinRates:
 
 @dataclasses.dataclass(frozen=True)
 class Arrivals:
-    """``count`` leads or opportunities (``type``) of a salesperson, won or not, created after the
-    day of the month the forecast is made on and closed within that month, over the previous
-    months; ``amounts`` ``{field name: sum}``."""
+    """``count`` leads or opportunities (``type``) of a salesperson, won or not, closed after the
+    day of the month the forecast is made on that the pipeline did not hold on that day (created
+    later, leads, or without an expected closing by the month's end), over the previous months;
+    ``amounts`` ``{field name: sum}``."""
 
     user_id: int
     type: str
@@ -141,9 +143,9 @@ class Arrivals:
 
 
 def arriving(specs, arrivals, months):
-    """``{kpi id: {user id: value}}`` the opportunities not created yet add to the pipeline KPIs
-    among ``specs`` and their parts by the period's end: what those created after the same day
-    and closed within the month added, on average over ``months`` previous months."""
+    """``{kpi id: {user id: value}}`` the deals outside the pipeline add to the pipeline KPIs
+    among ``specs`` and their parts by the period's end: what those closed after the same day of
+    the month outside that day's pipeline added, on average over ``months`` previous months."""
     sources = {part.id: part for spec in specs for part in spec.parts() if part.method in PIPELINE_METHODS}
     result = {kpi_id: defaultdict(float) for kpi_id in sources}
     for arrival in arrivals:
@@ -258,8 +260,8 @@ def window_tail(date_from, date_to, today):
 @dataclasses.dataclass(frozen=True)
 class LineForecast:
     """The forecast of a line and its parts: ``actual`` so far, what the open ``pipeline`` adds
-    (the opportunities counted), what opportunities not created yet add (``arriving``), what the
-    ``pace`` adds."""
+    (the opportunities counted), what deals outside it add (``arriving``), what the ``pace``
+    adds."""
 
     method: str
     actual: float | None
@@ -271,8 +273,8 @@ class LineForecast:
 
 
 def forecast_source(method, actual, pipeline=None, factor=1.0, tail=None, arriving=0.0):
-    """Forecast of a count or sum: ``pipeline`` = (expected, ids) and ``arriving`` (from
-    opportunities not created yet) for pipeline methods; for
+    """Forecast of a count or sum: ``pipeline`` = (expected, ids) and ``arriving`` (from deals
+    outside the pipeline) for pipeline methods; for
     "pace", the pace ``factor`` and the ``tail``, what the salesperson counted over the days of
     ``window_tail`` (None: the period's own pace alone): the window's count ÷ its working days
     (those of the period) × the working days left; the actual as it stands otherwise."""

@@ -262,17 +262,22 @@ class CrmAppraisal(models.Model):
     @api.model
     def _arrivals(self, period, user_ids, amount_fields, today):
         """Leads and opportunities of ``user_ids`` in the period's company (or shared) closed in
-        the ``HISTORY_MONTHS`` before it that were created after ``today``'s day of their month
-        and closed within that month, counted per salesperson, type and outcome, with the sums of
-        ``amount_fields``: one query."""
+        the ``HISTORY_MONTHS`` before it after ``today``'s day of their month that the pipeline
+        did not hold on that day (created later, a lead, or no *Expected Closing* by the month's
+        end), counted per salesperson, type and outcome, with the sums of ``amount_fields``: one
+        query."""
         rows = self.env.execute_query(
             SQL(
                 "SELECT l.user_id, l.type, l.won_status = 'won', COUNT(*)%s FROM crm_lead l"
                 " WHERE l.won_status IN ('won', 'lost')"
                 " AND l.user_id = ANY(%s) AND (l.company_id = %s OR l.company_id IS NULL)"
                 " AND l.date_closed >= %s AND l.date_closed < %s"
-                " AND date_trunc('month', l.create_date) = date_trunc('month', l.date_closed)"
-                " AND EXTRACT(DAY FROM l.create_date) > %s GROUP BY 1, 2, 3",
+                " AND EXTRACT(DAY FROM l.date_closed) > %s"
+                " AND NOT (l.type = 'opportunity'"
+                " AND l.create_date < date_trunc('month', l.date_closed) + make_interval(days => %s)"
+                " AND l.date_deadline IS NOT NULL"
+                " AND l.date_deadline < date_trunc('month', l.date_closed) + INTERVAL '1 month')"
+                " GROUP BY 1, 2, 3",
                 SQL("").join(
                     SQL(", SUM(COALESCE(l.%s, 0))", SQL.identifier(fname)) for fname in amount_fields
                 ),
@@ -280,6 +285,7 @@ class CrmAppraisal(models.Model):
                 period.company_id.id,
                 period.date_from - relativedelta(months=HISTORY_MONTHS),
                 period.date_from,
+                today.day,
                 today.day,
             )
         )

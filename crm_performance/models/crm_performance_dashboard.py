@@ -141,7 +141,7 @@ class CrmPerformanceDashboard(models.AbstractModel):
     @api.model
     def _forecast_data(self, forecast):
         """A line's forecast as the screens show it: the value at the period's end and its parts
-        (actual, what the open pipeline, the deals still to come and the pace add, how many
+        (actual, what the open pipeline, the deals outside it and the pace add, how many
         opportunities), the achievement
         and score it would give, and its state (on track, at risk, off track)."""
         if not forecast or forecast["forecast"] is None:

@@ -42,7 +42,7 @@ class TestForecast(PerformanceCase):
         cls.qualify = Stage.create({"name": "Qualify", "sequence": 101})
         cls.propose = Stage.create({"name": "Propose", "sequence": 102})
         cls.team.user_id = cls.carol
-        july = datetime(2026, 7, 15)
+        july = datetime(2026, 7, 8)  # before the 10th: none closed in the month's rest
         for _n in range(4):
             cls._closed(cls.alice, cls.team, cls.won_stage, july)
         for stage in (cls.qualify, cls.qualify, cls.propose, cls.propose):
@@ -239,29 +239,34 @@ class TestForecast(PerformanceCase):
         revenue = self.line(last_day[self.appraisal(self.emp_alice).id], self.emp_alice, "won_revenue")
         self.assertEqual((revenue["forecast"], revenue["opportunity_ids"]), (20000.0, ()))
 
-    def test_deals_still_to_come_as_in_the_previous_months(self):
+    def test_deals_outside_the_pipeline_as_in_the_previous_months(self):
         """Bob, without a team, won two deals of 6 000 created on 15 June and closed on the 25th,
-        and lost two created on 20 July and closed on the 28th: created after the 10th and
-        closed within their month, over the six months before September. Too few for his own
-        win rates (North's still count)."""
+        and lost two created on 20 July and closed on the 28th: closed after the 10th of their
+        month and not in that day's pipeline (created later; no expected closing), over the six
+        months before September. Too few for his own win rates (North's still count)."""
         for _n in range(2):
             self._won(self.bob, 6000, datetime(2026, 6, 15), datetime(2026, 6, 25))
             self._lost(self.bob, datetime(2026, 7, 20), datetime(2026, 7, 28))
         forecast = self.forecast_of(self.emp_bob)
         revenue = self.line(forecast, self.emp_bob, "won_revenue")
-        # 14 000 x 5/7 open + 12 000 / 6 months still to come
+        # 14 000 x 5/7 open + 12 000 / 6 months outside the pipeline
         self.assertEqual(
             (revenue["pipeline"], revenue["arriving"], revenue["forecast"]), (10000.0, 2000.0, 12000.0)
         )
         conversion = self.line(forecast, self.emp_bob, "conversion_rate")
         # (5/7 + 2/6) won of (1 + 4/6) closed
         self.assertAlmostEqual(conversion["forecast"], 100 * (5 / 7 + 1 / 3) / (1 + 2 / 3))
-        # on the 25th no deal of June or July was created later in its month and closed in it
+        # on the 25th: no win of June or July closed later in its month, two losses did (on
+        # 28 July, outside the pipeline of the 25th: no expected closing)
         with freeze_time("2026-09-25"):
             late = self.appraisal(self.emp_bob).with_user(self.bob)._forecast(date(2026, 9, 25))
-        self.assertEqual(
-            self.line(late[self.appraisal(self.emp_bob).id], self.emp_bob, "won_revenue")["arriving"], 0.0
-        )
+        late = late[self.appraisal(self.emp_bob).id]
+        self.assertEqual(self.line(late, self.emp_bob, "won_revenue")["arriving"], 0.0)
+        self.assertEqual(self.line(late, self.emp_bob, "won_deals")["arriving"], 0.0)
+        # his opportunity expected on the 15th is overdue and no deal ever slipped: it counts no
+        # more; 0 won of the 2/6 lost outside the pipeline
+        conversion = self.line(late, self.emp_bob, "conversion_rate")
+        self.assertEqual((conversion["forecast"], conversion["opportunity_ids"]), (0.0, ()))
 
     def test_drilldown_opens_the_opportunities_counted(self):
         line = self.line_of(self.appraisal(self.emp_alice), self.kpi["won_revenue"])

@@ -212,7 +212,7 @@ test("forecast of the month's end: marker, parts, state and the opportunities co
     expect.verifySteps(["forecast of line 2"]);
 });
 
-test("forecast pay: the pay rule's parts as shares of the pay base, deals still to come", async () => {
+test("forecast pay: the pay rule's parts as shares of the pay base, deals outside the pipeline", async () => {
     onRpc("get_my_performance", () => {
         const data = march();
         const [appraisal] = data.appraisals;
@@ -236,6 +236,6 @@ test("forecast pay: the pay rule's parts as shares of the pay base, deals still 
     expect(".o_crm_forecast_pay_parts [data-part='daily']").toHaveText("Daily work 14.93%");
     expect(".o_crm_forecast_pay_parts [data-part='bonus']").toHaveText("Over-plan bonus 0.00%");
     expect(".o_crm_kpi[data-kpi='Won deals'] .o_crm_forecast_text").toHaveText(
-        "19 so far + 16 expected from 3 open opportunities + 2 from deals still to come, as in the last six months"
+        "19 so far + 16 expected from 3 open opportunities + 2 from deals outside the pipeline, as in the last six months"
     );
 });

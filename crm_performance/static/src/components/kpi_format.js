@@ -88,8 +88,8 @@ export const FORECAST_STATUS = {
 
 /**
  * What a forecast is made of, in words: the actual so far and what the open opportunities
- * (weighted by their chance to close this month and their stage's win rate) and the deals still
- * to come, or the pace over the last month of working days, add.
+ * (weighted by their chance to close this month and their stage's win rate) and the deals
+ * outside the pipeline, or the pace over the last month of working days, add.
  */
 export function forecastParts(line, currency) {
     const forecast = line.forecast;
@@ -114,7 +114,7 @@ export function forecastParts(line, currency) {
         return _t("The actual as it stands");
     }
     const arriving = forecast.arriving
-        ? " " + _t("+ %(arriving)s from deals still to come, as in the last six months", {
+        ? " " + _t("+ %(arriving)s from deals outside the pipeline, as in the last six months", {
               arriving: format(forecast.arriving),
           })
         : "";
