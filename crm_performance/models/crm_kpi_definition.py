@@ -237,7 +237,7 @@ class CrmKpiDefinition(models.Model):
 
     forecast_method = fields.Selection(
         [
-            ("pace", "Own pace of working days"),
+            ("pace", "Pace over a month of working days"),
             ("won", "Open opportunities × win rate (won)"),
             ("lost", "Open opportunities × loss rate (lost)"),
             ("closed", "Open opportunities closing (won or lost)"),
@@ -249,10 +249,13 @@ class CrmKpiDefinition(models.Model):
         readonly=False,
         precompute=True,
         help="How the period's end is forecast from today. The pipeline methods count the "
-        "salesperson's open opportunities expected to close in the period, weighted by the win rate "
-        "of their stage on the deals closed over the previous months (counts: one per opportunity; "
-        "sums: its amount of the measured field). Pace: the actual so far ÷ working days elapsed × "
-        "working days of the period. Ratios forecast their numerator and denominator.",
+        "salesperson's open opportunities expected to close by the period's end (overdue ones "
+        "included), each weighted by the chance it closes by then (how past deals slipped past "
+        "their expected closing) and by the win rate of its stage on the deals closed over the "
+        "previous months (counts: one per opportunity; sums: its amount of the measured field), "
+        "plus the deals outside the pipeline, as in the previous months. Pace: the working days "
+        "left at the salesperson's pace over the last month of working days. Ratios forecast "
+        "their numerator and denominator.",
     )
 
     # manual / deduction

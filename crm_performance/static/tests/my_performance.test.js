@@ -235,6 +235,9 @@ test("forecast pay: the pay rule's parts as shares of the pay base, deals outsid
     expect(".o_crm_forecast_pay_parts [data-part='completion']").toHaveText("Plan completion 31.50%");
     expect(".o_crm_forecast_pay_parts [data-part='daily']").toHaveText("Daily work 14.93%");
     expect(".o_crm_forecast_pay_parts [data-part='bonus']").toHaveText("Over-plan bonus 0.00%");
+    expect(".o_crm_forecast_pay_note").toHaveText(
+        "The pay rule on the forecast total and plan completion (90%); HR applies it to your pay base."
+    );
     expect(".o_crm_kpi[data-kpi='Won deals'] .o_crm_forecast_text").toHaveText(
         "19 so far + 16 expected from 3 open opportunities + 2 from deals outside the pipeline, as in the last six months"
     );

@@ -98,6 +98,13 @@ export class MyPerformance extends Component {
         return payParts(pay);
     }
 
+    payNote(forecast) {
+        return _t(
+            "The pay rule on the forecast total and plan completion (%(completion)s); HR applies it to your pay base.",
+            { completion: formatPercent(forecast.completion_rate) }
+        );
+    }
+
     barWidth(line) {
         const ratio = line.measure_mode === "manual" || line.measure_mode === "deduction"
             ? line.score
