@@ -262,17 +262,17 @@ class CrmAppraisal(models.Model):
     @api.model
     def _arrivals(self, period, user_ids, amount_fields, today):
         """Leads and opportunities of ``user_ids`` in the period's company (or shared) closed in
-        the ``HISTORY_MONTHS`` before it after ``today``'s day of their month that the pipeline
-        did not hold on that day (created later, a lead, or no *Expected Closing* by the month's
-        end), counted per salesperson, type and outcome, with the sums of ``amount_fields``: one
-        query."""
+        the ``HISTORY_MONTHS`` before it in the days of their month after ``today``'s day (as
+        many as the period has left) that the pipeline did not hold on that day (created later,
+        a lead, or no *Expected Closing* by the month's end), counted per salesperson, type and
+        outcome, with the sums of ``amount_fields``: one query."""
         rows = self.env.execute_query(
             SQL(
                 "SELECT l.user_id, l.type, l.won_status = 'won', COUNT(*)%s FROM crm_lead l"
                 " WHERE l.won_status IN ('won', 'lost')"
                 " AND l.user_id = ANY(%s) AND (l.company_id = %s OR l.company_id IS NULL)"
                 " AND l.date_closed >= %s AND l.date_closed < %s"
-                " AND EXTRACT(DAY FROM l.date_closed) > %s"
+                " AND EXTRACT(DAY FROM l.date_closed) BETWEEN %s AND %s"
                 " AND NOT (l.type = 'opportunity'"
                 " AND l.create_date < date_trunc('month', l.date_closed) + make_interval(days => %s)"
                 " AND l.date_deadline IS NOT NULL"
@@ -285,7 +285,8 @@ class CrmAppraisal(models.Model):
                 period.company_id.id,
                 period.date_from - relativedelta(months=HISTORY_MONTHS),
                 period.date_from,
-                today.day,
+                today.day + 1,
+                today.day + (period.date_to - today).days,
                 today.day,
             )
         )

@@ -267,6 +267,12 @@ class TestForecast(PerformanceCase):
         # more; 0 won of the 2/6 lost outside the pipeline
         conversion = self.line(late, self.emp_bob, "conversion_rate")
         self.assertEqual((conversion["forecast"], conversion["opportunity_ids"]), (0.0, ()))
+        # the last day has no day left: nothing outside the pipeline either (not July's 31st);
+        # nothing closed, nothing closing: no conversion rate, as the month stands
+        with freeze_time("2026-09-30"):
+            last = self.appraisal(self.emp_bob).with_user(self.bob)._forecast(date(2026, 9, 30))
+        closed = self.line(last[self.appraisal(self.emp_bob).id], self.emp_bob, "conversion_rate")
+        self.assertEqual((closed["arriving"], closed["forecast"]), (0.0, None))
 
     def test_drilldown_opens_the_opportunities_counted(self):
         line = self.line_of(self.appraisal(self.emp_alice), self.kpi["won_revenue"])
