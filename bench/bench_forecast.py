@@ -134,7 +134,7 @@ def main(argv=None):
             last = month + relativedelta(months=1, days=-1)
             final = measure(kpis, month, last, company, users)
             before = measure(kpis, month - relativedelta(months=1), month - timedelta(days=1), company, users)
-            period = SimpleNamespace(date_from=month, company_id=company)
+            period = SimpleNamespace(date_from=month, date_to=last, company_id=company)
             closed_deals, stage_times, lateness = appraisals._forecast_history(company.id, month)
             rates = forecast.WinRates(closed_deals, stage_times)
             slippage = forecast.Slippage(dict(lateness))
