@@ -5,15 +5,15 @@
 For each of the dataset's last ``--months`` months (each with six months of closed deals before
 it) and each day of ``--days``, every salesperson's month is forecast as it stood at the end of
 that day, through the module's own forecast (``engine.forecast.forecast_kpi`` with the KPIs'
-``_forecast_spec``, the stage win rates of ``crm.appraisal._closed_deals``, ``engine.forecast``'s
-pace of working days, ``engine.score`` for the total), and compared with the month's final
-actual: mean absolute percentage error (MAPE) per KPI of the standard Salesperson plan and for
-the total of its measured lines (targets: the plan's default targets), beside two naive
-baselines: the linear pace (actual so far x days of the month / days elapsed) and last month's
-final value.
+``_forecast_spec``, the stage win rates and slippage of ``crm.appraisal._forecast_history``,
+the deals outside the pipeline of ``_arrivals``, ``engine.forecast``'s pace over a month of working
+days, ``engine.score`` for the total), and compared with the month's final actual: mean
+absolute percentage error (MAPE) per KPI of the standard Salesperson plan and for the total of
+its measured lines (targets: the plan's default targets), beside two naive baselines: the
+linear pace (actual so far x days of the month / days elapsed) and last month's final value.
 
 The pipeline is rebuilt as it stood on that day: opportunities created by then and not closed
-by then (whatever happened later), whose expected closing falls in the month, in the stage the
+by then (whatever happened later), expected to close by the month's end, in the stage the
 tracked stage changes (``mail.tracking.value``) had them in that day. The actuals so far are the
 KPIs measured from the first of the month to that day (``crm.kpi.definition._measure``). Reads
 only (the transaction is rolled back).
@@ -41,14 +41,16 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def open_as_of(env, forecast, moment, month, users, company):
-    """The opportunities of ``users`` open at ``moment`` whose expected closing falls in ``month``,
+def open_as_of(env, forecast, moment, month, users, company, history_months):
+    """The opportunities of ``users`` open at ``moment`` expected to close by the end of ``month``
+    (as far back as the slippage history goes, as ``crm.appraisal._open_opportunities``),
     in the stage they were in at ``moment`` (the last tracked change by then; before any change,
     the stage the first change left; without changes, the stage they are in)."""
     field = env["ir.model.fields"]._get("crm.lead", "stage_id").id
     env.cr.execute(
         """
-        SELECT l.id, l.user_id, l.team_id, COALESCE(s.sequence, 0), COALESCE(l.expected_revenue, 0)
+        SELECT l.id, l.user_id, l.team_id, COALESCE(s.sequence, 0), COALESCE(l.expected_revenue, 0),
+               l.date_deadline
           FROM crm_lead l
           LEFT JOIN LATERAL (
                 SELECT v.new_value_integer AS stage
@@ -65,7 +67,7 @@ def open_as_of(env, forecast, moment, month, users, company):
          WHERE l.type = 'opportunity' AND l.user_id = ANY(%(users)s)
            AND (l.company_id = %(company)s OR l.company_id IS NULL)
            AND l.create_date <= %(moment)s AND (l.date_closed IS NULL OR l.date_closed > %(moment)s)
-           AND l.date_deadline BETWEEN %(start)s AND %(end)s
+           AND l.date_deadline BETWEEN %(since)s AND %(end)s
          ORDER BY l.id
         """,
         {
@@ -73,14 +75,14 @@ def open_as_of(env, forecast, moment, month, users, company):
             "moment": moment,
             "users": list(users),
             "company": company.id,
-            "start": month,
+            "since": month - relativedelta(months=history_months + 1),
             "end": month + relativedelta(months=1, days=-1),
         },
     )
     return [
         # no probability: the win rates always have history here (none would be a look-ahead)
-        forecast.Opportunity(lead, user, team, sequence, 0.0, {"expected_revenue": revenue})
-        for lead, user, team, sequence, revenue in env.cr.fetchall()
+        forecast.Opportunity(lead, user, team, sequence, 0.0, {"expected_revenue": revenue}, deadline)
+        for lead, user, team, sequence, revenue, deadline in env.cr.fetchall()
     ]
 
 
@@ -101,6 +103,7 @@ def main(argv=None):
     args = parse_args(argv)
     with environment(args.db) as env:
         from odoo.addons.crm_performance import engine
+        from odoo.addons.crm_performance.models import crm_appraisal_forecast
 
         forecast, score = engine.forecast, engine.score
         window = env["ir.config_parameter"].get_param(WINDOW_PARAM)
@@ -112,6 +115,8 @@ def main(argv=None):
         lines = plan.line_ids.filtered(lambda line: line.scoring_rule not in engine.score.ENTERED_RULES)
         kpis = lines.kpi_id
         specs = {kpi.id: kpi._forecast_spec() for kpi in kpis}
+        pace_kpis = env["crm.kpi.definition"].browse(sorted(forecast.pace_parts(specs.values())))
+        history_months = crm_appraisal_forecast.HISTORY_MONTHS
         rules = [(line, line._line_rule()) for line in lines]
         users = set(env["hr.employee"].search([("job_id.name", "=", "Salesperson (bench)")]).user_id.ids)
         appraisals = env["crm.appraisal"]
@@ -130,22 +135,42 @@ def main(argv=None):
             last = month + relativedelta(months=1, days=-1)
             final = measure(kpis, month, last, company, users)
             before = measure(kpis, month - relativedelta(months=1), month - timedelta(days=1), company, users)
-            rates = forecast.WinRates(
-                appraisals._closed_deals(SimpleNamespace(date_from=month, company_id=company))
-            )
+            period = SimpleNamespace(date_from=month, date_to=last, company_id=company)
+            closed_deals, stage_times, lateness = appraisals._forecast_history(company.id, month)
+            rates = forecast.WinRates(closed_deals, stage_times)
+            slippage = forecast.Slippage(dict(lateness))
             for day in args.days:
                 today = month + timedelta(days=day - 1)
                 so_far = measure(kpis, month, today, company, users)
                 opportunities = open_as_of(
-                    env, forecast, datetime.combine(today, time.max), month, users, company
+                    env, forecast, datetime.combine(today, time.max), month, users, company, history_months
                 )
-                expectations = forecast.pipeline_expectations(specs.values(), opportunities, rates)
+                expectations = forecast.pipeline_expectations(
+                    specs.values(),
+                    opportunities,
+                    rates,
+                    lambda opportunity, s=slippage, t=today, e=last: s.closing(opportunity.deadline, t, e),
+                )
+                arrivals = forecast.arriving(
+                    specs.values(),
+                    appraisals._arrivals(period, users, ["expected_revenue"], today),
+                    history_months,
+                )
                 factor = forecast.pace_factor(month, last, today)
+                tail = forecast.window_tail(month, last, today)
+                tails = appraisals._measure_parts(pace_kpis, *tail, company, users) if tail else {}
                 linear = (last.day) / day
                 for uid in users:
                     projected = {
                         kpi.id: forecast.forecast_kpi(
-                            specs[kpi.id], uid, so_far[kpi.id].get(uid), so_far, expectations, factor
+                            specs[kpi.id],
+                            uid,
+                            so_far[kpi.id].get(uid),
+                            so_far,
+                            expectations,
+                            factor,
+                            tails,
+                            arrivals,
                         ).forecast
                         for kpi in kpis
                     }
@@ -182,7 +207,7 @@ def main(argv=None):
             row = [names[key], method]
             for day in args.days:
                 row += [
-                    f"{statistics.fmean(errors[key, day, m]):.1f}"
+                    f"{statistics.fmean(errors[key, day, m]):.2f}"
                     for m in ("forecast", "linear pace", "last month")
                 ]
             row.append(len(errors[key, args.days[0], "forecast"]))

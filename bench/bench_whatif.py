@@ -53,9 +53,13 @@ def main(argv=None):
                 [("period_type", "=", "month"), ("date_from", "=", day), ("company_id", "=", env.company.id)]
             ) or Period.create({"period_type": "month", "date_from": day})
             day += relativedelta(months=1)
-        appraisals = env["crm.appraisal"]._generate(months)
+        generated = env["crm.appraisal"]._generate(months)
         env.cr.commit()
-        print(f"{len(appraisals)} monthly appraisals of {len(plan.employee_ids)} salespeople generated")
+        appraisals = env["crm.appraisal"].search([("period_id", "in", months.ids), ("plan_id", "=", plan.id)])
+        print(
+            f"{len(appraisals)} monthly appraisals of {len(plan.employee_ids)} salespeople"
+            f" ({len(generated)} generated now)"
+        )
 
         admin = env.ref("base.user_admin")
         admin.group_ids |= env.ref("crm_performance.crm_performance_group_hr")

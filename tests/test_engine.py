@@ -156,6 +156,57 @@ def test_working_days_and_pace():
     assert forecast.pace_factor(date(2026, 9, 1), date(2026, 9, 30), date(2026, 10, 2)) == 1.0
 
 
+def test_pace_over_a_month_of_working_days():
+    # on Thursday 10 September 14 of its 22 working days are left: the window takes the last 14
+    # working days of August (Wednesday 12 to Monday 31)
+    assert forecast.window_tail(date(2026, 9, 1), date(2026, 9, 30), date(2026, 9, 10)) == (
+        date(2026, 8, 12),
+        date(2026, 8, 31),
+    )
+    assert forecast.window_tail(date(2026, 9, 1), date(2026, 9, 30), date(2026, 9, 30)) is None
+    assert forecast.window_tail(date(2026, 8, 1), date(2026, 8, 31), date(2026, 8, 1)) is None
+    # 4 so far and 7 in August's 14 days: 11 in 22 working days, 7 more in the 14 left
+    paced = forecast.forecast_source("pace", 4.0, factor=22 / 8, tail=7.0)
+    assert (paced.forecast, paced.pace) == (11.0, 7.0)
+    # nothing in August's days: the window's 4 give 4 x 14 / 22 more, not the own pace's 7
+    assert forecast.forecast_source("pace", 4.0, factor=22 / 8, tail=0.0).forecast == 4.0 + 4.0 * 14 / 22
+    assert forecast.forecast_source("pace", 4.0, factor=22 / 8).forecast == 11.0  # own pace alone
+
+
+def test_slippage_weights_what_can_still_close():
+    # past opportunities: closed 2 days early (2), on the day (3), 3 days late (2), 10 days late
+    # (1), still open (2)
+    slippage = forecast.Slippage({-2: 2, 0: 3, 3: 2, 10: 1, None: 2})
+    sept_10, sept_30 = date(2026, 9, 10), date(2026, 9, 30)
+    # due on the 20th, open on the 10th: all 10 were later than 10 days early, 8 closed by 10 late
+    assert slippage.closing(date(2026, 9, 20), sept_10, sept_30) == 0.8
+    # due on the 8th, 2 days overdue: of the 5 later than 2 days, 3 closed by 22 days late
+    assert slippage.closing(date(2026, 9, 8), sept_10, sept_30) == 0.6
+    # overdue by 12 days: only the never closed were as late
+    assert slippage.closing(date(2026, 8, 29), sept_10, sept_30) == 0.0
+    # the last day: nothing can close in the days left
+    assert slippage.closing(date(2026, 9, 8), sept_30, sept_30) == 0.0
+    assert slippage.closing(None, sept_30, sept_30) == 1.0  # no expected closing: counted as closing
+    # no history: not yet due counts in full, overdue not at all
+    assert forecast.Slippage({}).closing(date(2026, 9, 20), sept_10, sept_30) == 1.0
+    assert forecast.Slippage({}).closing(date(2026, 9, 8), sept_10, sept_30) == 0.0
+    rates = forecast.WinRates(
+        [forecast.ClosedDeals(1, 10, 9, True, 1), forecast.ClosedDeals(1, 10, 1, False, 1)]
+    )
+    opportunities = [
+        forecast.Opportunity(7, 1, 10, 1, 0.0, {"amount": 1000.0}, date(2026, 9, 20)),
+        forecast.Opportunity(8, 1, 10, 1, 0.0, {"amount": 3000.0}, date(2026, 9, 8)),
+        forecast.Opportunity(9, 1, 10, 1, 0.0, {"amount": 5000.0}, date(2026, 8, 29)),
+    ]
+
+    def closing(opportunity):
+        return slippage.closing(opportunity.deadline, sept_10, sept_30)
+
+    # 1 000 x 0.8 x 0.5 + 3 000 x 0.6 x 0.5 = 1 300; the one that cannot close is not counted
+    assert forecast.expected(opportunities, rates, "won", "amount", closing) == {1: (1300.0, [7, 8])}
+    assert forecast.expected(opportunities, rates, "closed", None, closing) == {1: (1.4, [7, 8])}
+
+
 def test_win_rates_fall_back_from_salesperson_to_team_to_company():
     closed = [
         forecast.ClosedDeals(1, 10, 9, True, 4),
@@ -170,6 +221,37 @@ def test_win_rates_fall_back_from_salesperson_to_team_to_company():
     assert rates.rate(2, 10, 2, 10.0) == (5 / 7, "team")  # one deal of his own is too few
     assert rates.rate(4, 20, 2, 10.0) == (5 / 8, "company")
     assert forecast.WinRates([]).rate(4, 20, 2, 30.0) == (0.3, "stage")  # no history: the stage's own
+
+
+def test_win_rates_from_the_time_spent_in_a_stage():
+    # stage 1: won deals sat there 10 days (4 deals), lost ones 30 days (6 deals): 10 / 40
+    times = [
+        forecast.StageTime(1, 10, 1, True, 4, 10.0),
+        forecast.StageTime(1, 10, 1, False, 6, 30.0),
+        forecast.StageTime(2, 10, 2, True, 1, 2.0),
+    ]
+    closed = [forecast.ClosedDeals(1, 10, 9, True, 4), forecast.ClosedDeals(1, 10, 1, False, 6)]
+    rates = forecast.WinRates(closed, times)
+    assert rates.rate(1, 10, 1, 0.0) == (0.25, "salesperson")  # not 4 / 10 of the deals that reached it
+    # stage 2: one deal of salesperson 2 is too few, but counts for the team and the company
+    assert rates.rate(2, 10, 2, 0.0) == (1.0, "company")
+    # no time in stage 3: the deals that reached it (4 won of 4: the company's, 4 are too few)
+    assert rates.rate(1, 10, 3, 0.0) == (1.0, "company")
+
+
+def test_arriving_deals_add_what_they_added_in_past_months():
+    won = forecast.KpiSpec(1, "won", field="expected_revenue")
+    closed = forecast.KpiSpec(2, "closed", types=("opportunity",))
+    lost = forecast.KpiSpec(3, "lost")
+    arrivals = [
+        forecast.Arrivals(7, "opportunity", True, 3, {"expected_revenue": 6000.0}),
+        forecast.Arrivals(7, "opportunity", False, 2, {"expected_revenue": 500.0}),
+        forecast.Arrivals(7, "lead", False, 4, {"expected_revenue": 0.0}),
+    ]
+    # over 2 months: 3 000 won a month; 2.5 opportunities closed (leads left out); 3 lost
+    assert forecast.arriving([won, closed, lost], arrivals, 2) == {1: {7: 3000.0}, 2: {7: 2.5}, 3: {7: 3.0}}
+    added = forecast.forecast_source("won", 1000.0, (500.0, [5]), arriving=3000.0)
+    assert (added.forecast, added.pipeline, added.arriving) == (4500.0, 500.0, 3000.0)
 
 
 def test_pipeline_and_ratio_forecasts():
@@ -220,6 +302,18 @@ def test_one_pay_rule_for_the_addon_and_the_sync():
     assert shares == [(share.name, share.default) for share in dataclasses.fields(pay.PayRule)]
     # 10 000 at 88.5 points and 112 %: 5 000 + 3 920 + 1 327.50 + 120 (12 % over plan x 10 %)
     assert pay.compute_pay(pay.PayRule(), 10000, 88.5, 112.0).monthly_pay == Decimal("10367.50")
+
+
+def test_pay_shares_of_a_forecast():
+    # total 118, completion 170 %: 50 % + 35 % x 1.7 + 15 % x 1.18 + 10 % x min(0.7, 0.5)
+    parts = pay.shares(pay.PayRule(), 118.0, 170.0)
+    assert (parts.base_pay, parts.completion_pay, parts.daily_pay, parts.bonus) == (
+        Decimal("50.00"),
+        Decimal("59.50"),
+        Decimal("17.70"),
+        Decimal("5.00"),
+    )
+    assert parts.monthly_pay == Decimal("132.20")
 
 
 def test_simulation_by_hand():

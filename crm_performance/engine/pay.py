@@ -61,3 +61,9 @@ def compute_pay(rule, pay_base, total_score, completion_rate):
         daily_pay=cents(base * rule.daily_share * to_decimal(total_score) / HUNDRED),
         bonus=cents(base * rule.bonus_rate * over_plan),
     )
+
+
+def shares(rule, total_score, completion_rate):
+    """The :class:`Pay` of a pay base of 100: each part as a percentage of the pay base, what a
+    forecast can show without the pay base (HR's)."""
+    return compute_pay(rule, HUNDRED, total_score, completion_rate)

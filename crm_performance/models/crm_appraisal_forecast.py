@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.tools import SQL
 
 from .. import engine
@@ -8,7 +8,8 @@ from ..engine.measure import Measurement
 from ..tools import bulk, drilldown
 
 forecast = engine.forecast
-# months of closed deals the stage win rates are observed on, before the forecast month
+# months of closed deals the stage win rates are observed on, before the forecast month; the
+# slippage is observed on the opportunities expected to close in as many months before last month
 HISTORY_MONTHS = 6
 
 
@@ -20,9 +21,10 @@ class CrmAppraisal(models.Model):
 
     def _forecast(self, today):
         """``{appraisal id: forecast}`` of the months among these appraisals that ``today`` falls
-        in (others get none). A forecast is ``{"total_score", "grade", "lines": {line
-        id: {method, actual, forecast, pipeline, pace, opportunity_ids, achievement, score,
-        weighted_score, status}}}``.
+        in (others get none). A forecast is ``{"total_score", "grade", "completion_rate", "pay":
+        {base, completion, daily, bonus, total}, "lines": {line id: {method, actual, forecast,
+        pipeline, pace, opportunity_ids, achievement, score, weighted_score, status}}}``; its pay
+        parts are the documented pay rule's (``engine.pay``) as percentages of the pay base.
 
         The caller reads these appraisals; like their scores, the forecasts count every record of
         their salespeople (as superuser), and only theirs: the opportunities of a line are its
@@ -45,19 +47,23 @@ class CrmAppraisal(models.Model):
         parts = self.env["crm.kpi.definition"].browse(
             {part.id for spec in specs.values() if spec.method == "ratio" for part in spec.parts()}
         )
-        measurement = (
-            Measurement(self.env, company, user_ids).need(parts, period.date_from, period.date_to).run()
-        )
-        measured = {part.id: measurement.values(part, period.date_from, period.date_to) for part in parts}
-        expectations = {}
+        measured = self._measure_parts(parts, period.date_from, period.date_to, company, user_ids)
+        expectations, arrivals = {}, {}
         if any(part.method in forecast.PIPELINE_METHODS for spec in specs.values() for part in spec.parts()):
             amounts = sorted({part.field for spec in specs.values() for part in spec.parts() if part.field})
+            closed_deals, stage_times, lateness = self._forecast_history(company.id, period.date_from)
+            slippage = forecast.Slippage(dict(lateness))
             expectations = forecast.pipeline_expectations(
                 specs.values(),
                 self._open_opportunities(period, user_ids, amounts),
-                forecast.WinRates(self._closed_deals(period)),
+                forecast.WinRates(closed_deals, stage_times),
+                lambda opportunity: slippage.closing(opportunity.deadline, today, period.date_to),
+            )
+            arrivals = forecast.arriving(
+                specs.values(), self._arrivals(period, user_ids, amounts, today), HISTORY_MONTHS
             )
         factor = forecast.pace_factor(period.date_from, period.date_to, today)
+        tails = self._pace_tails(period, today, forecast.pace_parts(specs.values()))
 
         stored = bulk.converter(lines, "weighted_score")
         rules = {plan_line.id: plan_line._line_rule() for plan_line in lines.plan_line_id}
@@ -76,15 +82,33 @@ class CrmAppraisal(models.Model):
                     None
                     if line_rule.rule in engine.score.ENTERED_RULES
                     else forecast.forecast_kpi(
-                        specs[line.kpi_id.id], uid, inputs[-1][1], measured, expectations, factor
+                        specs[line.kpi_id.id],
+                        uid,
+                        inputs[-1][1],
+                        measured,
+                        expectations,
+                        factor,
+                        tails,
+                        arrivals,
                     )
                 )
             results, totals = forecast.score_forecast(
                 inputs, forecasts, appraisal.plan_id._grade_bands(), stored
             )
+            pay = engine.pay.shares(
+                engine.pay.PayRule(), round(totals["total_score"], 2), round(totals["completion_rate"], 2)
+            )
             result[appraisal.id] = {
                 "total_score": totals["total_score"],
                 "grade": totals["grade"] or "",
+                "completion_rate": totals["completion_rate"],
+                "pay": {
+                    "base": float(pay.base_pay),
+                    "completion": float(pay.completion_pay),
+                    "daily": float(pay.daily_pay),
+                    "bonus": float(pay.bonus),
+                    "total": float(pay.monthly_pay),
+                },
                 "lines": {
                     line.id: {
                         **vars(projected),
@@ -102,12 +126,39 @@ class CrmAppraisal(models.Model):
         return result
 
     @api.model
+    def _measure_parts(self, kpis, date_from, date_to, company, user_ids):
+        """``{kpi id: {user id: value}}`` of ``kpis`` over the span, measured together."""
+        measurement = Measurement(self.env, company, user_ids).need(kpis, date_from, date_to).run()
+        return {kpi.id: measurement.values(kpi, date_from, date_to) for kpi in kpis}
+
+    def _pace_tails(self, period, today, kpi_ids):
+        """``{kpi id: {user id: value}}`` of the pace KPIs over the days before the period that
+        complete the pace's window (``engine.forecast.window_tail``), for the salespeople of these
+        appraisals appraised the month before (someone new or back has only their own pace)."""
+        tail = forecast.window_tail(period.date_from, period.date_to, today)
+        if not tail or not kpi_ids:
+            return {}
+        present = self.search(
+            [
+                ("employee_id", "in", self.employee_id.ids),
+                ("period_type", "=", "month"),
+                ("date_from", "=", period.date_from - relativedelta(months=1)),
+            ]
+        ).user_id.ids
+        if not present:
+            return {}
+        kpis = self.env["crm.kpi.definition"].browse(sorted(kpi_ids))
+        return self._measure_parts(kpis, *tail, period.company_id, set(present))
+
+    @api.model
     def _open_opportunities(self, period, user_ids, amount_fields):
         """The open opportunities of ``user_ids`` in the period's company (or shared) expected to
-        close in the period: one query."""
+        close by the period's end, those overdue included as far back as the slippage history
+        (``_lateness``) goes: one query."""
         rows = self.env.execute_query(
             SQL(
-                "SELECT l.id, l.user_id, l.team_id, COALESCE(s.sequence, 0), COALESCE(l.probability, 0)%s"
+                "SELECT l.id, l.user_id, l.team_id, COALESCE(s.sequence, 0), COALESCE(l.probability, 0),"
+                " l.date_deadline%s"
                 " FROM crm_lead l LEFT JOIN crm_stage s ON s.id = l.stage_id"
                 " WHERE l.active AND l.type = 'opportunity' AND l.won_status = 'pending'"
                 " AND l.user_id = ANY(%s) AND (l.company_id = %s OR l.company_id IS NULL)"
@@ -115,7 +166,7 @@ class CrmAppraisal(models.Model):
                 SQL("").join(SQL(", COALESCE(l.%s, 0)", SQL.identifier(fname)) for fname in amount_fields),
                 sorted(user_ids),
                 period.company_id.id,
-                period.date_from,
+                period.date_from - relativedelta(months=HISTORY_MONTHS + 1),
                 period.date_to,
             )
         )
@@ -127,13 +178,138 @@ class CrmAppraisal(models.Model):
                 stage_sequence=sequence,
                 probability=probability,
                 amounts=dict(zip(amount_fields, amounts, strict=True)),
+                deadline=deadline,
             )
-            for lead_id, user_id, team_id, sequence, probability, *amounts in rows
+            for lead_id, user_id, team_id, sequence, probability, deadline, *amounts in rows
         ]
 
     @api.model
-    def _closed_deals(self, period):
-        """Deals of the period's company (or shared) closed in the ``HISTORY_MONTHS`` before it,
+    def _stage_times(self, company_id, date_from):
+        """Days the deals of the company (or shared) closed in the ``HISTORY_MONTHS`` before
+        ``date_from`` spent in each stage other than a won one, per salesperson, team, stage and
+        outcome, from their tracked stage changes (a deal without any spent its life in its
+        stage); none when no deal has a tracked stage change (the stage history is unknown:
+        ``_closed_deals`` decides): one query."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH closed AS (
+                    SELECT l.id, l.user_id, l.team_id, l.stage_id, l.create_date, l.date_closed,
+                           l.won_status = 'won' AS won
+                      FROM crm_lead l
+                     WHERE l.type = 'opportunity' AND l.won_status IN ('won', 'lost')
+                       AND (l.company_id = %(company)s OR l.company_id IS NULL)
+                       AND l.date_closed >= %(since)s AND l.date_closed < %(until)s
+                ), moves AS (
+                    SELECT m.res_id AS id, m.date, v.old_value_integer AS stage,
+                           LAG(m.date) OVER (PARTITION BY m.res_id ORDER BY m.date, m.id) AS since,
+                           ROW_NUMBER() OVER (PARTITION BY m.res_id ORDER BY m.date DESC, m.id DESC)
+                               AS from_last
+                      FROM mail_tracking_value v
+                      JOIN ir_model_fields f
+                        ON f.id = v.field_id AND f.model = 'crm.lead' AND f.name = 'stage_id'
+                      JOIN mail_message m ON m.id = v.mail_message_id AND m.model = 'crm.lead'
+                     WHERE m.res_id IN (SELECT id FROM closed)
+                ), spans AS (
+                    SELECT mv.id, mv.stage, COALESCE(mv.since, c.create_date) AS since, mv.date AS until
+                      FROM moves mv JOIN closed c ON c.id = mv.id
+                     UNION ALL
+                    SELECT c.id, c.stage_id, mv.date, c.date_closed
+                      FROM moves mv JOIN closed c ON c.id = mv.id
+                     WHERE mv.from_last = 1
+                     UNION ALL
+                    SELECT c.id, c.stage_id, c.create_date, c.date_closed
+                      FROM closed c
+                     WHERE NOT EXISTS (SELECT 1 FROM moves mv WHERE mv.id = c.id)
+                       AND EXISTS (SELECT 1 FROM moves)
+                )
+                SELECT c.user_id, c.team_id, s.sequence, c.won, COUNT(DISTINCT c.id),
+                       SUM(EXTRACT(EPOCH FROM sp.until - sp.since)) / 86400
+                  FROM spans sp
+                  JOIN closed c ON c.id = sp.id
+                  JOIN crm_stage s ON s.id = sp.stage
+                 WHERE s.is_won IS NOT TRUE AND sp.until > sp.since
+                 GROUP BY 1, 2, 3, 4
+                """,
+                company=company_id,
+                since=date_from - relativedelta(months=HISTORY_MONTHS),
+                until=date_from,
+            )
+        )
+        return [forecast.StageTime(*row) for row in rows]
+
+    @api.model
+    def _lateness(self, company_id, date_from):
+        """``{days late: opportunities}`` of the opportunities of the company (or shared) expected
+        to close in the ``HISTORY_MONTHS`` before the month before ``date_from`` (each had a month
+        to close): days from their *Expected Closing* to their closing, None for those still
+        open on ``date_from``: one query."""
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT CASE WHEN l.won_status IN ('won', 'lost') AND l.date_closed < %s"
+                " THEN l.date_closed::date - l.date_deadline END, COUNT(*)"
+                " FROM crm_lead l WHERE l.type = 'opportunity' AND (l.active OR l.won_status = 'lost')"
+                " AND (l.company_id = %s OR l.company_id IS NULL)"
+                " AND l.date_deadline >= %s AND l.date_deadline < %s GROUP BY 1",
+                date_from,
+                company_id,
+                date_from - relativedelta(months=HISTORY_MONTHS + 1),
+                date_from - relativedelta(months=1),
+            )
+        )
+        return dict(rows)
+
+    @api.model
+    def _arrivals(self, period, user_ids, amount_fields, today):
+        """Leads and opportunities of ``user_ids`` in the period's company (or shared) closed in
+        the ``HISTORY_MONTHS`` before it in the days of their month after ``today``'s day (as
+        many as the period has left) that the pipeline did not hold on that day (created later,
+        a lead, or no *Expected Closing* by the month's end), counted per salesperson, type and
+        outcome, with the sums of ``amount_fields``: one query."""
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT l.user_id, l.type, l.won_status = 'won', COUNT(*)%s FROM crm_lead l"
+                " WHERE l.won_status IN ('won', 'lost')"
+                " AND l.user_id = ANY(%s) AND (l.company_id = %s OR l.company_id IS NULL)"
+                " AND l.date_closed >= %s AND l.date_closed < %s"
+                " AND EXTRACT(DAY FROM l.date_closed) BETWEEN %s AND %s"
+                " AND NOT (l.type = 'opportunity'"
+                " AND l.create_date < date_trunc('month', l.date_closed) + make_interval(days => %s)"
+                " AND l.date_deadline IS NOT NULL"
+                " AND l.date_deadline < date_trunc('month', l.date_closed) + INTERVAL '1 month')"
+                " GROUP BY 1, 2, 3",
+                SQL("").join(
+                    SQL(", SUM(COALESCE(l.%s, 0))", SQL.identifier(fname)) for fname in amount_fields
+                ),
+                sorted(user_ids),
+                period.company_id.id,
+                period.date_from - relativedelta(months=HISTORY_MONTHS),
+                period.date_from,
+                today.day + 1,
+                today.day + (period.date_to - today).days,
+                today.day,
+            )
+        )
+        return [
+            forecast.Arrivals(user_id, lead_type, won, count, dict(zip(amount_fields, amounts, strict=True)))
+            for user_id, lead_type, won, count, *amounts in rows
+        ]
+
+    @api.model
+    @tools.ormcache("company_id", "date_from")
+    def _forecast_history(self, company_id, date_from):
+        """What the forecasts of a month learn from the company's past, the same all month long
+        (deals closed or expected before the month): ``(closed deals, stage times, lateness
+        items)``, computed once per month and company by each server process."""
+        return (
+            tuple(self._closed_deals(company_id, date_from)),
+            tuple(self._stage_times(company_id, date_from)),
+            tuple(self._lateness(company_id, date_from).items()),
+        )
+
+    @api.model
+    def _closed_deals(self, company_id, date_from):
+        """Deals of the company (or shared) closed in the ``HISTORY_MONTHS`` before ``date_from``,
         counted per salesperson, team, stage and outcome: one query."""
         rows = self.env.execute_query(
             SQL(
@@ -142,9 +318,9 @@ class CrmAppraisal(models.Model):
                 " WHERE l.type = 'opportunity' AND l.won_status IN ('won', 'lost')"
                 " AND (l.company_id = %s OR l.company_id IS NULL)"
                 " AND l.date_closed >= %s AND l.date_closed < %s GROUP BY 1, 2, 3, 4",
-                period.company_id.id,
-                period.date_from - relativedelta(months=HISTORY_MONTHS),
-                period.date_from,
+                company_id,
+                date_from - relativedelta(months=HISTORY_MONTHS),
+                date_from,
             )
         )
         return [forecast.ClosedDeals(*row) for row in rows]

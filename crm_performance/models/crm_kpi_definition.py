@@ -223,7 +223,7 @@ class CrmKpiDefinition(models.Model):
 
     forecast_method = fields.Selection(
         [
-            ("pace", "Own pace of working days"),
+            ("pace", "Pace over a month of working days"),
             ("won", "Open opportunities × win rate (won)"),
             ("lost", "Open opportunities × loss rate (lost)"),
             ("closed", "Open opportunities closing (won or lost)"),
@@ -235,10 +235,13 @@ class CrmKpiDefinition(models.Model):
         readonly=False,
         precompute=True,
         help="How the period's end is forecast from today. The pipeline methods count the "
-        "salesperson's open opportunities expected to close in the period, weighted by the win rate "
-        "of their stage on the deals closed over the previous months (counts: one per opportunity; "
-        "sums: its amount of the measured field). Pace: the actual so far ÷ working days elapsed × "
-        "working days of the period. Ratios forecast their numerator and denominator.",
+        "salesperson's open opportunities expected to close by the period's end (overdue ones "
+        "included), each weighted by the chance it closes by then (how past deals slipped past "
+        "their expected closing) and by the win rate of its stage on the deals closed over the "
+        "previous months (counts: one per opportunity; sums: its amount of the measured field), "
+        "plus the deals outside the pipeline, as in the previous months. Pace: the working days "
+        "left at the salesperson's pace over the last month of working days. Ratios forecast "
+        "their numerator and denominator.",
     )
 
     # manual / deduction
@@ -328,7 +331,15 @@ class CrmKpiDefinition(models.Model):
             self.id,
             self.forecast_method or "none",
             field=self.field_id.name if pipeline and self.measure_mode == "sum" else None,
+            types=self._pipeline_types() if pipeline else None,
         )
+
+    def _pipeline_types(self):
+        """The lead types ("lead", "opportunity") a pipeline KPI's domain keeps; None: all."""
+        for fname, operator, value in safe_eval(self.domain or "[]"):
+            if fname == "type" and operator in ("=", "in"):
+                return tuple(value) if isinstance(value, list | tuple) else (value,)
+        return None
 
     @api.constrains("forecast_method", "measure_mode", "model_id", "user_field_id")
     def _check_forecast_method(self):

@@ -83,7 +83,12 @@ class CrmPerformanceDashboard(models.AbstractModel):
             "rank_count": appraisal.rank_count,
             "previous_total": previous.total_score if previous else None,
             "pace": pace,
-            "forecast": {"total_score": forecast["total_score"], "grade": forecast["grade"]}
+            "forecast": {
+                "total_score": forecast["total_score"],
+                "grade": forecast["grade"],
+                "completion_rate": forecast["completion_rate"],
+                "pay": forecast["pay"],
+            }
             if "total_score" in forecast
             else None,
             "lines": [
@@ -138,7 +143,8 @@ class CrmPerformanceDashboard(models.AbstractModel):
     @api.model
     def _forecast_data(self, forecast):
         """A line's forecast as the screens show it: the value at the period's end and its parts
-        (actual, what the open pipeline and the pace add, how many opportunities), the achievement
+        (actual, what the open pipeline, the deals outside it and the pace add, how many
+        opportunities), the achievement
         and score it would give, and its state (on track, at risk, off track)."""
         if not forecast or forecast["forecast"] is None:
             return None
@@ -147,6 +153,7 @@ class CrmPerformanceDashboard(models.AbstractModel):
             "value": forecast["forecast"],
             "actual": forecast["actual"] or 0.0,
             "pipeline": forecast["pipeline"],
+            "arriving": forecast["arriving"],
             "pace": forecast["pace"],
             "opportunity_count": len(forecast["opportunity_ids"]),
             "achievement": forecast["achievement"],
@@ -198,6 +205,8 @@ class CrmPerformanceDashboard(models.AbstractModel):
                 if appraisal.id in forecasts
                 else None,
                 "forecast_grade": forecasts[appraisal.id]["grade"] if appraisal.id in forecasts else "",
+                # the pay parts forecast as percentages of the pay base (HR's, not shown)
+                "forecast_pay": forecasts[appraisal.id]["pay"] if appraisal.id in forecasts else None,
                 "lines": {
                     line.plan_line_id.id: self._line_data(
                         line, pace, forecasts.get(appraisal.id, {}).get("lines", {}).get(line.id)

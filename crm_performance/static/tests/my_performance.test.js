@@ -211,3 +211,34 @@ test("forecast of the month's end: marker, parts, state and the opportunities co
     await contains(`${deals} .o_crm_forecast_open`).click();
     expect.verifySteps(["forecast of line 2"]);
 });
+
+test("forecast pay: the pay rule's parts as shares of the pay base, deals outside the pipeline", async () => {
+    onRpc("get_my_performance", () => {
+        const data = march();
+        const [appraisal] = data.appraisals;
+        appraisal.forecast = {
+            total_score: 99.5,
+            grade: "A",
+            completion_rate: 90,
+            pay: { base: 50, completion: 31.5, daily: 14.93, bonus: 0, total: 96.43 },
+        };
+        appraisal.lines[1].forecast = {
+            method: "won", value: 37, actual: 19, pipeline: 16, arriving: 2, pace: 0, opportunity_count: 3,
+            achievement: 92.5, score: 92.5, status: "at_risk",
+        };
+        return data;
+    });
+    await mountWithCleanup(WebClient);
+    await getService("action").doAction(12);
+    expect(".o_crm_forecast_pay_total").toHaveText("96.43%");
+    expect(".o_crm_forecast_pay_parts [data-part='base']").toHaveText("Base pay 50.00%");
+    expect(".o_crm_forecast_pay_parts [data-part='completion']").toHaveText("Plan completion 31.50%");
+    expect(".o_crm_forecast_pay_parts [data-part='daily']").toHaveText("Daily work 14.93%");
+    expect(".o_crm_forecast_pay_parts [data-part='bonus']").toHaveText("Over-plan bonus 0.00%");
+    expect(".o_crm_forecast_pay_note").toHaveText(
+        "The pay rule on the forecast total and plan completion (90%); HR applies it to your pay base."
+    );
+    expect(".o_crm_kpi[data-kpi='Won deals'] .o_crm_forecast_text").toHaveText(
+        "19 so far + 16 expected from 3 open opportunities + 2 from deals outside the pipeline, as in the last six months"
+    );
+});

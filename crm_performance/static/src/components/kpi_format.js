@@ -33,6 +33,21 @@ export function formatScore(value) {
     return formatFloat(value, { digits: [false, 2] });
 }
 
+/** A share of the pay base, to the hundredth of a percent as the pay rule rounds it. */
+export function formatPayShare(value) {
+    return `${formatScore(value)}%`;
+}
+
+/** The forecast pay parts of the pay rule, each as a share of the pay base. */
+export function payParts(pay) {
+    return [
+        { key: "base", label: _t("Base pay"), value: formatPayShare(pay.base) },
+        { key: "completion", label: _t("Plan completion"), value: formatPayShare(pay.completion) },
+        { key: "daily", label: _t("Daily work"), value: formatPayShare(pay.daily) },
+        { key: "bonus", label: _t("Over-plan bonus"), value: formatPayShare(pay.bonus) },
+    ];
+}
+
 /**
  * The gap to target in words: "21,000 to go" / "+79,000 ahead" when higher is better,
  * "2 days over target" / "0.5 days under target" when lower is better.
@@ -73,7 +88,8 @@ export const FORECAST_STATUS = {
 
 /**
  * What a forecast is made of, in words: the actual so far and what the open opportunities
- * (weighted by their stage's win rate) or the pace of the working days so far add.
+ * (weighted by their chance to close this month and their stage's win rate) and the deals
+ * outside the pipeline, or the pace over the last month of working days, add.
  */
 export function forecastParts(line, currency) {
     const forecast = line.forecast;
@@ -89,7 +105,7 @@ export function forecastParts(line, currency) {
                 actual: format(forecast.actual),
             });
         }
-        return _t("%(actual)s so far + %(pace)s at the pace of the working days so far", {
+        return _t("%(actual)s so far + %(pace)s in the working days left, at the pace of the last month", {
             actual: format(forecast.actual),
             pace: format(forecast.pace),
         });
@@ -97,14 +113,19 @@ export function forecastParts(line, currency) {
     if (forecast.method === "none") {
         return _t("The actual as it stands");
     }
+    const arriving = forecast.arriving
+        ? " " + _t("+ %(arriving)s from deals outside the pipeline, as in the last six months", {
+              arriving: format(forecast.arriving),
+          })
+        : "";
     if (!forecast.opportunity_count) {
         return _t("%(actual)s so far: no open opportunity expected to close this month", {
             actual: format(forecast.actual),
-        });
+        }) + arriving;
     }
     return _t("%(actual)s so far + %(pipeline)s expected from %(count)s open opportunities", {
         actual: format(forecast.actual),
         pipeline: format(forecast.pipeline),
         count: forecast.opportunity_count,
-    });
+    }) + arriving;
 }

@@ -10,9 +10,11 @@ import {
     STATUS,
     forecastParts,
     formatKpiValue,
+    formatPayShare,
     formatPercent,
     formatScore,
     gapText,
+    payParts,
 } from "../components/kpi_format";
 import { MonthNav } from "../components/month_nav";
 
@@ -86,6 +88,21 @@ export class MyPerformance extends Component {
 
     score(value) {
         return formatScore(value);
+    }
+
+    payShare(value) {
+        return formatPayShare(value);
+    }
+
+    payParts(pay) {
+        return payParts(pay);
+    }
+
+    payNote(forecast) {
+        return _t(
+            "The pay rule on the forecast total and plan completion (%(completion)s); HR applies it to your pay base.",
+            { completion: formatPercent(forecast.completion_rate) }
+        );
     }
 
     barWidth(line) {

@@ -9,8 +9,10 @@ import {
     STATUS,
     forecastParts,
     formatKpiValue,
+    formatPayShare,
     formatPercent,
     formatScore,
+    payParts,
 } from "../components/kpi_format";
 import { MonthNav } from "../components/month_nav";
 
@@ -138,6 +140,20 @@ export class TeamBoard extends Component {
             text: formatPercent(line.forecast.achievement),
             ...FORECAST_STATUS[line.forecast.status],
         };
+    }
+
+    payShare(value) {
+        return formatPayShare(value);
+    }
+
+    /** The forecast pay parts of a member, one per line. */
+    payTitle(member) {
+        if (!member.forecast_pay) {
+            return "";
+        }
+        return payParts(member.forecast_pay)
+            .map((part) => `${part.label}: ${part.value}`)
+            .join("\n");
     }
 
     teamClass(value) {
