@@ -11,8 +11,9 @@ done activities on those leads (mail.activity) and their meetings (calendar.even
 column is the original row's, so each copy has the same leads per salesperson-month, on the
 same days, as the salesperson it copies: what a growth curve needs, without generating
 millions of rows again (``make_dataset.py --users 2000 --leads 4000000`` takes hours on a small
-machine). Stage histories and the planted gamed salespeople are not copied (the integrity
-signals and the forecast backtest need the original dataset). Checks that every copy has as many
+machine). The leads' messages and tracked values (their stage histories, which the forecast
+backtest reads) are copied too; the list of planted gamed salespeople is not extended (the
+integrity signals' bench needs the original dataset). Checks that every copy has as many
 leads, activities, meetings and customers as its original.
 """
 
@@ -69,6 +70,18 @@ COPIES = {
             " THEN t.res_id + %(k)s * o.lead ELSE t.res_id END",
         },
     ),
+    # the leads' stage histories (what the forecast's stage win rates and its backtest read)
+    "mail_message": (
+        "FROM grow_offset o, mail_message t JOIN crm_lead l ON t.model = 'crm.lead' AND l.id = t.res_id"
+        " JOIN grow_map m ON m.old_uid = l.user_id AND m.k = %(k)s",
+        {"id": "t.id + %(k)s * o.message", "res_id": "t.res_id + %(k)s * o.lead"},
+    ),
+    "mail_tracking_value": (
+        "FROM grow_offset o, mail_tracking_value t JOIN mail_message mm ON mm.id = t.mail_message_id"
+        " JOIN crm_lead l ON mm.model = 'crm.lead' AND l.id = mm.res_id"
+        " JOIN grow_map m ON m.old_uid = l.user_id AND m.k = %(k)s",
+        {"id": "t.id + %(k)s * o.tracking", "mail_message_id": "t.mail_message_id + %(k)s * o.message"},
+    ),
 }
 
 
@@ -108,7 +121,8 @@ def grow(env, times, say):
     cr.execute(
         "CREATE TEMP TABLE grow_offset AS SELECT (SELECT max(id) FROM res_partner) AS partner,"
         " (SELECT max(id) FROM crm_lead) AS lead, (SELECT max(id) FROM mail_activity) AS activity,"
-        " (SELECT max(id) FROM calendar_event) AS event"
+        " (SELECT max(id) FROM calendar_event) AS event, (SELECT max(id) FROM mail_message) AS message,"
+        " (SELECT max(id) FROM mail_tracking_value) AS tracking"
     )
     cr.execute(
         "CREATE TEMP TABLE grow_partner AS SELECT id FROM res_partner"
@@ -156,6 +170,9 @@ def counts(cr, user_ids):
         "activities": "SELECT l.user_id, count(*) FROM mail_activity a JOIN crm_lead l"
         " ON a.res_model = 'crm.lead' AND l.id = a.res_id WHERE l.user_id = ANY(%s) GROUP BY l.user_id",
         "meetings": "SELECT user_id, count(*) FROM calendar_event WHERE user_id = ANY(%s) GROUP BY user_id",
+        "stage changes": "SELECT l.user_id, count(*) FROM mail_tracking_value v JOIN mail_message mm"
+        " ON mm.id = v.mail_message_id JOIN crm_lead l ON mm.model = 'crm.lead' AND l.id = mm.res_id"
+        " WHERE l.user_id = ANY(%s) GROUP BY l.user_id",
     }
     result = {}
     for measure, query in queries.items():
