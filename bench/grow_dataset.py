@@ -9,7 +9,8 @@ copies, inserted by SQL (``INSERT ... SELECT``) with new ids: their customers (r
 leads and opportunities (crm.lead, with the new team and team leader, their own customers), the
 done activities on those leads (mail.activity) and their meetings (calendar.event). Every other
 column is the original row's, so each copy has the same leads per salesperson-month, on the
-same days, as the salesperson it copies: what a growth curve needs, without generating
+same days, as the salesperson it copies, and the tables are then rewritten in creation order
+(as a database that grew holds its rows): what a growth curve needs, without generating
 millions of rows again (``make_dataset.py --users 2000 --leads 4000000`` takes hours on a small
 machine). The leads' messages and tracked values (their stage histories, which the forecast
 backtest reads) are copied too; the list of planted gamed salespeople is not extended (the
@@ -159,6 +160,25 @@ def grow(env, times, say):
             got = [copied[measure].get(new, 0) for new in new_uids]
             assert got == [per_user.get(old, 0) for old in ordered], f"copy {k}: {measure} differ"
     say(f"every copy has its original's customers, leads, activities and meetings ({len(before)} counts)")
+    creation_order(cr)
+    say("leads, activities, meetings and customers in creation order (CLUSTER)")
+
+
+def creation_order(cr):
+    """Rewrite the copied tables in creation order (``CLUSTER``), as a database that grew to this
+    size holds its rows: appended copy after copy, a month's rows lie in four runs over the whole
+    table (correlation of the dates with the rows' order 0.07 instead of 0.99), and PostgreSQL
+    reads all of it (a parallel sequential scan of the 4 M leads) where the 500-salesperson
+    database reads the month through its date index."""
+    cr.execute("CREATE INDEX grow_activity_created ON mail_activity (create_date)")
+    for table, index in (
+        ("crm_lead", "crm_lead_create_date_idx"),
+        ("mail_activity", "grow_activity_created"),
+        ("calendar_event", "calendar_event__start_index"),
+        ("res_partner", "res_partner_create_date_idx"),
+    ):
+        cr.execute(SQL("CLUSTER %s USING %s", SQL.identifier(table), SQL.identifier(index)))
+    cr.execute("DROP INDEX grow_activity_created")
 
 
 def counts(cr, user_ids):
