@@ -33,15 +33,7 @@ class CrmKpiDefinition(models.Model):
         if not kpis:
             return frozenset()
         # a stored computed field (won status, probability...) moves with what it depends on
-        todo = [fname for fname in fnames if fname in model._fields]
-        watched = set(todo)
-        while todo:
-            for path in model.pool.field_depends.get(model._fields[todo.pop()], ()):
-                fname = path.split(".")[0]
-                if fname in model._fields and fname not in watched:
-                    watched.add(fname)
-                    todo.append(fname)
-        return frozenset(watched)
+        return frozenset(_with_dependencies(model, fnames))
 
     @api.model
     @tools.ormcache("line_model_name", "parent_fname")
@@ -66,16 +58,9 @@ class CrmKpiDefinition(models.Model):
             for path in parent.pool.field_depends.get(parent._fields[fname], ())
             if "." in path and path.split(".")[0] in one2manys
         ]
-        todo = [fname for fname in todo if fname in line_model._fields]
-        fields_ = set(todo)
-        if todo:
+        fields_ = _with_dependencies(line_model, todo)
+        if fields_:
             fields_.add(parent_fname)  # a line moved to another record moves both
-        while todo:
-            for path in line_model.pool.field_depends.get(line_model._fields[todo.pop()], ()):
-                fname = path.split(".")[0]
-                if fname in line_model._fields and fname not in fields_:
-                    fields_.add(fname)
-                    todo.append(fname)
         return frozenset(fields_)
 
     @api.model
@@ -100,3 +85,17 @@ class CrmKpiDefinition(models.Model):
                 12 if growth.growth_compare == "last_year" else 1
             )
         return tuple((user, date, tuple(sorted(shifts))) for (user, date), shifts in placements.items())
+
+
+def _with_dependencies(model, fnames):
+    """The fields ``fnames`` of ``model`` and, transitively, the fields of ``model`` they depend
+    on (what a stored computed field is recomputed from)."""
+    todo = [fname for fname in fnames if fname in model._fields]
+    closed = set(todo)
+    while todo:
+        for path in model.pool.field_depends.get(model._fields[todo.pop()], ()):
+            fname = path.split(".")[0]
+            if fname in model._fields and fname not in closed:
+                closed.add(fname)
+                todo.append(fname)
+    return closed
