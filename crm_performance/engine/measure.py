@@ -32,6 +32,7 @@ class Measurement:
 
     def need(self, kpis, date_from, date_to):
         """Declare that ``kpis`` are read over [date_from, date_to]; returns the measurement."""
+        _prefetch(kpis)
         for kpi in kpis:
             for part, span in source_parts(kpi, date_from, date_to):
                 # a source model uninstalled since has no data (``values``)
@@ -43,11 +44,22 @@ class Measurement:
     def run(self):
         """Run the scans of what was declared since the last run; returns the measurement."""
         pending, self._pending = self._pending, defaultdict(dict)
-        definitions = self.env["crm.kpi.definition"]
-        for (_model, _user_field, _customer_field, span), kpi_ids in pending.items():
-            measured = scan.scan(definitions.browse(kpi_ids), *span, self.company, self.user_ids)
-            self._values.update({(kpi.id, span): values for kpi, values in measured.items()})
+        try:  # one savepoint for all the scans
+            with self.env.cr.savepoint(flush=False):
+                measured = self._scan(pending, guard=False)
+        except Exception:  # a scan the database refused: each scan on its own, so only its KPIs fail
+            measured = self._scan(pending, guard=True)
+        self._values.update(measured)
         return self
+
+    def _scan(self, pending, guard):
+        """``{(KPI id, span): {user id: value}}`` of the scans ``pending``."""
+        definitions = self.env["crm.kpi.definition"]
+        measured = {}
+        for (_model, _user_field, _customer_field, span), kpi_ids in pending.items():
+            scanned = scan.scan(definitions.browse(kpi_ids), *span, self.company, self.user_ids, guard)
+            measured.update({(kpi.id, span): values for kpi, values in scanned.items()})
+        return measured
 
     def values(self, kpi, date_from, date_to):
         """``{user id: value}`` of ``kpi`` over [date_from, date_to] (parts not declared are
@@ -77,6 +89,24 @@ class Measurement:
                 self.values(kpi.growth_base_id, *kpi._compared_span(date_from, date_to)),
             )
         return {}
+
+
+def _prefetch(kpis):
+    """Read the definitions ``kpis`` are composed of and the fields they name at once (rather than
+    a query per field as the scans read them)."""
+    definitions = kpis.browse()
+    while kpis - definitions:
+        definitions |= kpis
+        kpis = definitions.numerator_id | definitions.denominator_id | definitions.growth_base_id
+    fields = (
+        definitions.user_field_id
+        | definitions.date_field_id
+        | definitions.field_id
+        | definitions.customer_field_id
+        | definitions.duration_start_field_id
+        | definitions.duration_end_field_id
+    )
+    fields.fetch(["name", "ttype", "relation"])
 
 
 def source_parts(kpi, date_from, date_to):

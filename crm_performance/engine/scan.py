@@ -8,6 +8,7 @@ turn them into ``{kpi: {user id: value}}``. :class:`~.measure.Measurement` decid
 a computation runs.
 """
 
+import contextlib
 from datetime import date, timedelta
 
 from odoo.fields import Domain
@@ -26,11 +27,13 @@ class Unmeasured(dict):
         self.reason = reason
 
 
-def scan(kpis, date_from, date_to, company, user_ids):
+def scan(kpis, date_from, date_to, company, user_ids, guard=True):
     """``{kpi: {user_id: value}}`` of count/sum/average/customer ``kpis`` sharing a source model
     and a salesperson field over [date_from, date_to] in ``company``: one grouped query (a KPI
     whose domain needs a join gets a query of its own). A KPI that cannot be measured gets
-    ``Unmeasured`` and leaves the others measured.
+    ``Unmeasured`` and leaves the others measured; unless ``guard`` is false: then the scans run
+    without a savepoint of their own and an error the database raises propagates (the caller
+    holds a savepoint around several scans and measures again with ``guard`` if one fails).
 
     Users without records get 0 for counts and sums, and no entry (no data) for averages."""
     if not (kpis and user_ids):
@@ -40,27 +43,27 @@ def scan(kpis, date_from, date_to, company, user_ids):
         gone = Unmeasured(kpis.env._("its Salesperson Field or Date Field was removed"))
         return {
             **dict.fromkeys(removed, gone),
-            **scan(kpis - removed, date_from, date_to, company, user_ids),
+            **scan(kpis - removed, date_from, date_to, company, user_ids, guard),
         }
     cohorts = kpis.filtered(lambda k: k.measure_mode == "customers")
     if cohorts:
         return {
-            **scan(kpis - cohorts, date_from, date_to, company, user_ids),
-            **_cohort_scan(cohorts, date_from, date_to, company, user_ids),
+            **scan(kpis - cohorts, date_from, date_to, company, user_ids, guard),
+            **_cohort_scan(cohorts, date_from, date_to, company, user_ids, guard),
         }
     model = kpis.env[kpis[:1].model_name].sudo()
     users = kpis[:1]._user_domain(user_ids)
     measured, scans, conditions = {}, [], {}
     for kpi in kpis:
         try:
-            domain = kpi._period_domain(date_from, date_to, company)
-            query = model._search(domain)
-            if query.is_empty():
+            condition = kpi._period_condition(date_from, date_to, company)
+            if condition is None:
                 measured[kpi] = _measured_values(kpi, {}, user_ids)
-            elif query._joins:
+            elif condition is False:  # a filter that needs a join: a search of its own
+                domain = kpi._period_domain(date_from, date_to, company)
                 scans.append((model._search(domain & users), {kpi: SQL("TRUE")}))
             else:
-                conditions[kpi] = query.where_clause if query._where_clauses else SQL("TRUE")
+                conditions[kpi] = condition
         except Exception as exc:  # a KPI the ORM cannot express must not stop the others
             measured[kpi] = Unmeasured(failure_reason(exc))
     if conditions:
@@ -68,21 +71,25 @@ def scan(kpis, date_from, date_to, company, user_ids):
         shared.add_where(SQL("(%s)", SQL(" OR ").join(SQL("(%s)", c) for c in conditions.values())))
         scans.append((shared, conditions))
     for query, kpi_conditions in scans:
-        measured.update(_run_scan(model, query, kpi_conditions, (date_from, date_to), company, user_ids))
+        measured.update(
+            _run_scan(model, query, kpi_conditions, (date_from, date_to), company, user_ids, guard)
+        )
     return measured
 
 
-def _run_scan(model, query, kpi_conditions, span, company, user_ids):
+def _run_scan(model, query, kpi_conditions, span, company, user_ids, guard):
     """Run one grouped scan; if the database refuses it, measure each of its KPIs alone, so that
     only the one it refuses is ``Unmeasured``."""
     kpis = list(kpi_conditions)
     try:
-        with model.env.cr.savepoint(flush=False):
+        with _savepoint(model.env, guard):
             user_sql = kpis[0]._user_sql(model, query)
             aggregates = [_aggregate_sql(kpi, model, query, kpi_conditions[kpi], company) for kpi in kpis]
             query.groupby = user_sql
             rows = model.env.execute_query(query.select(user_sql, *aggregates))
     except Exception as exc:  # one KPI the database refuses must not stop the month
+        if not guard:
+            raise
         if len(kpis) == 1:
             return {kpis[0]: Unmeasured(failure_reason(exc))}
         measured = {}
@@ -130,24 +137,26 @@ def _value_sql(kpi, model, query, company):
     return SQL("%s * %s", field_sql, rate)
 
 
-def _cohort_scan(kpis, date_from, date_to, company, user_ids):
+def _cohort_scan(kpis, date_from, date_to, company, user_ids, guard):
     """``{kpi: {user_id: value}}`` of distinct-customer KPIs sharing a source model, a
     salesperson field and a customer field: one grouped query over the salespeople's records of
     the period and the previous one, per salesperson and customer, then per salesperson. If the
     database refuses it, each KPI is measured alone (``Unmeasured`` when it fails)."""
     try:
-        with kpis.env.cr.savepoint(flush=False):
+        with _savepoint(kpis.env, guard):
             inner, cohorts = cohort_sql(kpis, date_from, date_to, company, user_ids)
             values = SQL(", ").join(cohorts[kpi][1] for kpi in kpis)
             rows = kpis.env.execute_query(
                 SQL("SELECT cohort.u, %s FROM (%s) AS cohort GROUP BY cohort.u", values, inner)
             )
     except Exception as exc:  # one KPI the database refuses must not stop the month
+        if not guard:
+            raise
         if len(kpis) == 1:
             return {kpis[0]: Unmeasured(failure_reason(exc))}
         measured = {}
         for kpi in kpis:
-            measured.update(_cohort_scan(kpi, date_from, date_to, company, user_ids))
+            measured.update(_cohort_scan(kpi, date_from, date_to, company, user_ids, guard))
         return measured
     return {
         kpi: _measured_values(kpi, {row[0]: row[index] for row in rows}, user_ids)
@@ -235,6 +244,11 @@ def _where(model, query):
     if query._joins:
         return SQL("%s IN %s", SQL.identifier(model._table, "id"), query.subselect())
     return query.where_clause if query._where_clauses else SQL("TRUE")
+
+
+def _savepoint(env, guard):
+    """A savepoint around a scan, or nothing when the caller holds one (``guard`` false)."""
+    return env.cr.savepoint(flush=False) if guard else contextlib.nullcontext()
 
 
 def failure_reason(exc):

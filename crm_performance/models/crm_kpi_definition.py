@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -603,6 +603,38 @@ class CrmKpiDefinition(models.Model):
         if self.measure_mode == "customers":
             domain &= Domain(self.customer_field_id.name, "!=", False)
         return domain
+
+    def _period_condition(self, date_from, date_to, company):
+        """What ``_period_domain`` selects as SQL over the source model's table (every scan of a
+        definition and period, the live recompute's too, compiles it once per server process):
+        ``None`` when no record can match, ``False`` when the filter needs a join (the scan then
+        runs a search of its own)."""
+        self.ensure_one()
+        return self._compiled_period_condition(date_from, date_to, company.id, spans.company_tz(company))
+
+    @tools.ormcache(
+        "self.id",
+        "date_from",
+        "date_to",
+        "company_id",
+        "tz",
+        "self.env.uid",  # the filter may name the user (``uid``, ``user``)
+        "self.env.lang",
+        "self.env.context.get('active_test', True)",
+    )
+    def _compiled_period_condition(self, date_from, date_to, company_id, tz):
+        """``_period_condition`` of a company in time zone ``tz`` (the key of the cache: a
+        definition saved clears it)."""
+        query = (
+            self.env[self.model_name]
+            .sudo()
+            ._search(self._period_domain(date_from, date_to, self.env["res.company"].browse(company_id)))
+        )
+        if query.is_empty():
+            return None
+        if query._joins:
+            return False
+        return query.where_clause if query._where_clauses else SQL("TRUE")
 
     def _date_domain(self, date_from, date_to, company):
         """Records whose date falls in [date_from, date_to] (datetimes in the company's time zone)."""

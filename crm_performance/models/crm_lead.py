@@ -27,6 +27,10 @@ class CrmLead(models.Model):
     # the dates that place leads in a period (won, lost, closed, assigned... KPIs)
     _date_closed_idx = models.Index("(date_closed)")
     _create_date_idx = models.Index("(create_date)")
+    # one salesperson's leads of a period (live recompute, My Performance): read without the
+    # salesperson's whole history nor the whole company's month
+    _user_date_closed_idx = models.Index("(user_id, date_closed)")
+    _user_create_date_idx = models.Index("(user_id, create_date)")
     # integrity signals: the month's wins with what their signals read, without the table (the
     # closed deals of a month are mostly lost ones, in random places of the table)
     _signal_won_idx = models.Index(

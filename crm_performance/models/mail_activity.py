@@ -14,6 +14,8 @@ class MailActivity(models.Model):
 
     # the date that places a done activity in a period (follow-ups done KPI)
     _date_done_idx = models.Index("(date_done) WHERE date_done IS NOT NULL")
+    # one salesperson's done activities of a period (live recompute, My Performance)
+    _user_date_done_idx = models.Index("(user_id, date_done) WHERE date_done IS NOT NULL")
     # integrity signals (activity bursts, done after hours): each salesperson's done activities
     # in the order they were marked done, with what places them in the period and the company,
     # read without the table and without sorting the month

@@ -88,6 +88,17 @@ class TestLiveRecompute(AppraisalCase):
         february = self.appraisal["Bob", self.feb].total_score
         self.assertEqual(rollup.total_score, round((february + self.bob_march.total_score) / 3, 2))
 
+    def test_a_filter_saved_counts_at_the_next_recompute(self):
+        """The scans' conditions are compiled once per server process; saving a definition's
+        filter drops them (Alice won 10 000 and 30 000 in March)."""
+        kpi = self.kpi["won_revenue"]
+        kpi.domain = "[('won_status', '=', 'won'), ('expected_revenue', '>', 20000)]"
+        self.alice_march._compute_scores()
+        self.assertEqual(self.revenue(self.alice_march), 30000)
+        kpi.domain = "[('won_status', '=', 'won'), ('expected_revenue', '<', 20000)]"
+        self.alice_march._compute_scores()
+        self.assertEqual(self.revenue(self.alice_march), 10000)
+
     def test_query_count_does_not_grow_with_salespeople(self):
         """The job recomputing 2 or 6 salespeople's months costs the same queries."""
         users = self.env["res.users"].create([{"name": f"Rep {i}", "login": f"rep{i}"} for i in range(4)])
