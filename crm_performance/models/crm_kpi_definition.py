@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from odoo import _, api, fields, models, tools
@@ -612,13 +613,18 @@ class CrmKpiDefinition(models.Model):
         self.ensure_one()
         return self._compiled_period_condition(date_from, date_to, company.id, spans.company_tz(company))
 
+    def _filter_user(self):
+        """The user whom the filter names (``uid``, ``user``: who is asking), if it names one:
+        the part of a compiled condition that depends on the caller."""
+        return self.env.uid if re.search(r"\b(uid|user)\b", self.domain or "") else None
+
     @tools.ormcache(
         "self.id",
         "date_from",
         "date_to",
         "company_id",
         "tz",
-        "self.env.uid",  # the filter may name the user (``uid``, ``user``)
+        "self._filter_user()",
         "self.env.lang",
         "self.env.context.get('active_test', True)",
     )

@@ -99,6 +99,18 @@ class TestLiveRecompute(AppraisalCase):
         self.alice_march._compute_scores()
         self.assertEqual(self.revenue(self.alice_march), 10000)
 
+    def test_a_filter_naming_the_user_is_compiled_for_each_user(self):
+        kpi = self.kpi["won_revenue"]
+        kpi.domain = "[('won_status', '=', 'won'), ('user_id', '=', uid)]"
+        march = self.alice_march.period_id
+        measured = [
+            kpi.with_user(user)
+            .sudo()
+            ._measure(march.date_from, march.date_to, march.company_id, {self.alice.id})
+            for user in (self.alice, self.env.user)
+        ]
+        self.assertEqual(measured, [{self.alice.id: 40000.0}, {self.alice.id: 0.0}])
+
     def test_query_count_does_not_grow_with_salespeople(self):
         """The job recomputing 2 or 6 salespeople's months costs the same queries."""
         users = self.env["res.users"].create([{"name": f"Rep {i}", "login": f"rep{i}"} for i in range(4)])
