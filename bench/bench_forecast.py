@@ -136,9 +136,7 @@ def main(argv=None):
             final = measure(kpis, month, last, company, users)
             before = measure(kpis, month - relativedelta(months=1), month - timedelta(days=1), company, users)
             period = SimpleNamespace(date_from=month, date_to=last, company_id=company)
-            closed_deals, stage_times, lateness = appraisals._forecast_history(company.id, month)
-            rates = forecast.WinRates(closed_deals, stage_times)
-            slippage = forecast.Slippage(dict(lateness))
+            rates, slippage = appraisals._forecast_history(company.id, month)
             for day in args.days:
                 today = month + timedelta(days=day - 1)
                 so_far = measure(kpis, month, today, company, users)

@@ -51,12 +51,11 @@ class CrmAppraisal(models.Model):
         expectations, arrivals = {}, {}
         if any(part.method in forecast.PIPELINE_METHODS for spec in specs.values() for part in spec.parts()):
             amounts = sorted({part.field for spec in specs.values() for part in spec.parts() if part.field})
-            closed_deals, stage_times, lateness = self._forecast_history(company.id, period.date_from)
-            slippage = forecast.Slippage(dict(lateness))
+            win_rates, slippage = self._forecast_history(company.id, period.date_from)
             expectations = forecast.pipeline_expectations(
                 specs.values(),
                 self._open_opportunities(period, user_ids, amounts),
-                forecast.WinRates(closed_deals, stage_times),
+                win_rates,
                 lambda opportunity: slippage.closing(opportunity.deadline, today, period.date_to),
             )
             arrivals = forecast.arriving(
@@ -189,7 +188,7 @@ class CrmAppraisal(models.Model):
         ``date_from`` spent in each stage other than a won one, per salesperson, team, stage and
         outcome, from their tracked stage changes (a deal without any spent its life in its
         stage); none when no deal has a tracked stage change (the stage history is unknown:
-        ``_closed_deals`` decides): one query."""
+        ``_closed_deals`` decides): one query, rows of ``engine.forecast.StageTime``."""
         rows = self.env.execute_query(
             SQL(
                 """
@@ -236,14 +235,14 @@ class CrmAppraisal(models.Model):
                 until=date_from,
             )
         )
-        return [forecast.StageTime(*row) for row in rows]
+        return [list(row) for row in rows]
 
     @api.model
     def _lateness(self, company_id, date_from):
-        """``{days late: opportunities}`` of the opportunities of the company (or shared) expected
-        to close in the ``HISTORY_MONTHS`` before the month before ``date_from`` (each had a month
-        to close): days from their *Expected Closing* to their closing, None for those still
-        open on ``date_from``: one query."""
+        """``[(days late, opportunities)]`` of the opportunities of the company (or shared)
+        expected to close in the ``HISTORY_MONTHS`` before the month before ``date_from`` (each
+        had a month to close): days from their *Expected Closing* to their closing, None for
+        those still open on ``date_from``: one query."""
         rows = self.env.execute_query(
             SQL(
                 "SELECT CASE WHEN l.won_status IN ('won', 'lost') AND l.date_closed < %s"
@@ -257,7 +256,7 @@ class CrmAppraisal(models.Model):
                 date_from - relativedelta(months=1),
             )
         )
-        return dict(rows)
+        return [list(row) for row in rows]
 
     @api.model
     def _arrivals(self, period, user_ids, amount_fields, today):
@@ -299,18 +298,38 @@ class CrmAppraisal(models.Model):
     @tools.ormcache("company_id", "date_from")
     def _forecast_history(self, company_id, date_from):
         """What the forecasts of a month learn from the company's past, the same all month long
-        (deals closed or expected before the month): ``(closed deals, stage times, lateness
-        items)``, computed once per month and company by each server process."""
+        (deals closed or expected before the month): ``(stage win rates, slippage)``, once per
+        month and company in each server process. Read from the month, where the daily job
+        stores it (``crm.appraisal.period._store_forecast_history``: seconds of queries on a
+        million leads, paid once); computed here while the month has none."""
+        past = self.env["crm.appraisal.period"]._stored_forecast_history(
+            company_id, date_from
+        ) or self._forecast_past(company_id, date_from)
         return (
-            tuple(self._closed_deals(company_id, date_from)),
-            tuple(self._stage_times(company_id, date_from)),
-            tuple(self._lateness(company_id, date_from).items()),
+            forecast.WinRates(
+                [forecast.ClosedDeals(*row) for row in past["closed_deals"]],
+                [forecast.StageTime(*row) for row in past["stage_times"]],
+            ),
+            forecast.Slippage(dict(past["lateness"])),
         )
+
+    @api.model
+    def _forecast_past(self, company_id, date_from):
+        """What the forecasts of the month starting ``date_from`` learn from the past, as plain
+        rows (JSON as stored on the month): the deals closed (``_closed_deals``), their time in
+        each stage (``_stage_times``), the lateness of the opportunities expected before
+        (``_lateness``)."""
+        return {
+            "closed_deals": self._closed_deals(company_id, date_from),
+            "stage_times": self._stage_times(company_id, date_from),
+            "lateness": self._lateness(company_id, date_from),
+        }
 
     @api.model
     def _closed_deals(self, company_id, date_from):
         """Deals of the company (or shared) closed in the ``HISTORY_MONTHS`` before ``date_from``,
-        counted per salesperson, team, stage and outcome: one query."""
+        counted per salesperson, team, stage and outcome: one query, rows of
+        ``engine.forecast.ClosedDeals``."""
         rows = self.env.execute_query(
             SQL(
                 "SELECT l.user_id, l.team_id, COALESCE(s.sequence, 0), l.won_status = 'won', COUNT(*)"
@@ -323,7 +342,7 @@ class CrmAppraisal(models.Model):
                 date_from,
             )
         )
-        return [forecast.ClosedDeals(*row) for row in rows]
+        return [list(row) for row in rows]
 
 
 class CrmAppraisalLine(models.Model):

@@ -14,14 +14,15 @@ class CrmAppraisal(models.Model):
 
     @api.model
     def _cron_generate(self):
-        """Make sure this month, quarter and year exist in every company, with their appraisals:
-        a company at a time (generation only adds what is missing, so a run stopped part-way
-        resumes with the companies it had not reached)."""
+        """Make sure this month, quarter and year exist in every company, with their appraisals
+        and the month's forecast history: a company at a time (generation only adds what is
+        missing, so a run stopped part-way resumes with the companies it had not reached)."""
         today = fields.Date.context_today(self)
         Period = self.env["crm.appraisal.period"]
         companies = self.env["res.company"].search([])
         for done, company in enumerate(companies, start=1):
             periods = Period.with_company(company)._ensure_periods(today, company)
+            periods.filtered(lambda p: p.state == "open")._store_forecast_history()
             self.with_company(company)._generate(periods.filtered(lambda p: p.state == "open"))
             if self._progress(1, len(companies) - done) <= 0:
                 break

@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 from odoo.tools.misc import babel_locale_parse, get_lang
 
 MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
@@ -43,6 +44,14 @@ class CrmAppraisalPeriod(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     appraisal_ids = fields.One2many("crm.appraisal", "period_id", string="Appraisals")
     appraisal_count = fields.Integer(compute="_compute_appraisal_count")
+    forecast_history = fields.Json(
+        readonly=True,
+        copy=False,
+        prefetch=False,
+        groups="base.group_system",
+        help="What the forecasts of this month learn from the company's past (deals closed and "
+        "expected before the month), stored by the daily job on the month's first run.",
+    )
 
     _dates_ordered = models.Constraint("CHECK(date_from <= date_to)", "A period cannot end before it starts.")
 
@@ -195,6 +204,37 @@ class CrmAppraisalPeriod(models.Model):
                 {"period_type": period_type, "date_from": start, "company_id": company.id}
             )
         return periods
+
+    def _store_forecast_history(self):
+        """Store on the months among these periods that have none what their forecasts learn from
+        the past (``crm.appraisal._forecast_past``): every server process then reads it from
+        there instead of computing it (``crm.appraisal._forecast_history``)."""
+        self.check_access("write")
+        months = self.filtered(lambda p: p.period_type == "month")
+        self.flush_model(["forecast_history"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM crm_appraisal_period WHERE id = ANY(%s) AND forecast_history IS NULL",
+                months.ids,
+            )
+        )
+        Appraisal = self.env["crm.appraisal"]
+        for period in self.browse(row[0] for row in rows):
+            period.sudo().forecast_history = Appraisal._forecast_past(period.company_id.id, period.date_from)
+
+    @api.model
+    def _stored_forecast_history(self, company_id, date_from):
+        """The history stored on the company's month starting ``date_from``, or None."""
+        self.flush_model(["forecast_history", "company_id", "period_type", "date_from"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT forecast_history FROM crm_appraisal_period WHERE company_id = %s"
+                " AND period_type = 'month' AND date_from = %s AND forecast_history IS NOT NULL",
+                company_id,
+                date_from,
+            )
+        )
+        return rows[0][0] if rows else None
 
     def _month_periods(self):
         """The month periods inside this quarter or year (same company)."""

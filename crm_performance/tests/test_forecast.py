@@ -307,6 +307,32 @@ class TestForecast(PerformanceCase):
         # no win of his own yet: 10 000 expected of 50 000
         self.assertEqual((bob["value"], bob["opportunity_count"], bob["status"]), (10000.0, 1, "off_track"))
 
+    def test_the_month_keeps_its_history_for_every_server_process(self):
+        """The daily job stores the running month's history on the month and forecasts read it
+        there: a past deal changed since does not move them (as it would, each server process
+        computing the history when its cache is cleared)."""
+        with freeze_time(TODAY):
+            self.env["crm.appraisal"]._cron_generate()
+        quarter = self.env["crm.appraisal.period"].search([("code", "=", "2026-Q3")])
+        self.assertTrue(self.sept.forecast_history)
+        self.assertFalse(quarter.forecast_history, "only months have a forecast")
+        # Bob loses a deal in Propose in July: North's Propose rate would become 5/8
+        self._closed(self.bob, self.team, self.propose, datetime(2026, 7, 8), won=False)
+        self.env.registry.clear_cache()
+        bob = self.line(self.forecast_of(self.emp_bob), self.emp_bob, "won_revenue")
+        self.assertAlmostEqual(bob["pipeline"], 10000.0, msg="stored: 5/7 x 14 000")
+        self.sept.forecast_history = False
+        self.env.registry.clear_cache()
+        bob = self.line(self.forecast_of(self.emp_bob), self.emp_bob, "won_revenue")
+        self.assertAlmostEqual(bob["pipeline"], 8750.0, msg="computed: 5/8 x 14 000")
+
+    def test_the_stored_history_is_the_administrators(self):
+        with self.assertRaises(AccessError):
+            self.sept.with_user(self.alice).read(["forecast_history"])
+        with self.assertRaises(AccessError):
+            self.sept.with_user(self.alice)._store_forecast_history()
+        self.assertFalse(self.sept.forecast_history, "nothing stored")
+
     def test_queries_do_not_grow_with_the_salespeople(self):
         counts = []
         for appraisals in (self.appraisal(self.emp_alice), self.appraisals):
