@@ -3,10 +3,13 @@
     python bench/bench_load.py --db crmperf_bench [--clients 25 100 200] [--seconds 60]
 
 In a scratch copy of a database made by make_dataset.py (dropped at the end): the standard plan
-is given to every salesperson and the dataset's last month is generated; every salesperson gets
-an API key. Odoo then serves the copy with ``--workers`` worker processes, and N clients (threads
-of this process, each a salesperson with their own key over JSON-2; with fewer salespeople than
-clients, keys are shared round-robin) loop over three requests in turn (client n starting with
+is given to every salesperson and the dataset's last month is generated (``--running-month``: the
+month running today, whose dashboard also forecasts the month's end from the pipeline and the
+history of the months before: make_dataset.py's months end with last month, so the running
+month's own figures are those of its first morning); every salesperson gets an API key. Odoo
+then serves the copy with ``--workers`` worker processes, and N clients (threads of this process,
+each a salesperson with their own key over JSON-2; with fewer salespeople than clients, keys are
+shared round-robin) loop over three requests in turn (client n starting with
 the n-th mod 3), first for ``--ramp`` seconds not counted (the first burst of every client's
 requests, on workers whose caches do not know these users yet), then for ``--seconds``, counted:
 
@@ -48,6 +51,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import requests
@@ -89,13 +93,16 @@ def parse_args(argv=None):
         help="who opens the listening socket: systemd (backlog SOMAXCONN; default) or Odoo (8 x workers)",
     )
     parser.add_argument("--replica", action="store_true", help="serve from a primary and its hot standby")
+    parser.add_argument(
+        "--running-month", action="store_true", help="the month running today (its dashboard forecasts)"
+    )
     parser.add_argument("--pg-ports", type=int, nargs=2, default=[5490, 5491], help="primary, standby")
     return parser.parse_args(argv)
 
 
-def prepare(env):
+def prepare(env, running_month=False):
     """The month's appraisals of every salesperson, and one API key each: [(uid, key)]."""
-    month, _quarter, _year = spans(env)
+    month = date.today().replace(day=1) if running_month else spans(env)[0]
     plan = env.ref("crm_performance.plan_salesperson")
     plan.employee_ids = env["hr.employee"].search([("job_id.name", "=", "Salesperson (bench)")])
     period = env["crm.appraisal.period"].create({"period_type": "month", "date_from": month})
@@ -277,7 +284,7 @@ def main(argv=None):
     args = parse_args(argv)
     with scratch_copy(args.db) as db:
         with environment(db, commit=True) as env:
-            keys, month = prepare(env)
+            keys, month = prepare(env, args.running_month)
         print(f"{len(keys)} salespeople with a key; month {month}; {args.workers} workers")
         with database(args, db) as (options, transactions):
             log = Path(tempfile.mkdtemp(prefix="crmperf-load-")) / "odoo.log"
