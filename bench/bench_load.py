@@ -106,6 +106,7 @@ def prepare(env, running_month=False):
     plan = env.ref("crm_performance.plan_salesperson")
     plan.employee_ids = env["hr.employee"].search([("job_id.name", "=", "Salesperson (bench)")])
     period = env["crm.appraisal.period"].create({"period_type": "month", "date_from": month})
+    period._store_forecast_history()  # as the daily job does on the month's first run
     env["crm.appraisal"]._generate(period)
     # the salespeople use the module as its users: Performance User (own appraisals), with a time
     # zone in their preferences that the clients send in the context as the web client does;

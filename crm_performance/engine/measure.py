@@ -19,7 +19,7 @@ from .scan import Unmeasured
 
 SOURCE_MODES = ("count", "sum", "average", "customers")
 
-__all__ = ["SOURCE_MODES", "Measurement", "Unmeasured", "growth", "ratio", "source_parts"]
+__all__ = ["SOURCE_MODES", "Measurement", "Unmeasured", "growth", "prefetch", "ratio", "source_parts"]
 
 
 class Measurement:
@@ -32,7 +32,7 @@ class Measurement:
 
     def need(self, kpis, date_from, date_to):
         """Declare that ``kpis`` are read over [date_from, date_to]; returns the measurement."""
-        _prefetch(kpis)
+        prefetch(kpis)
         for kpi in kpis:
             for part, span in source_parts(kpi, date_from, date_to):
                 # a source model uninstalled since has no data (``values``)
@@ -91,7 +91,7 @@ class Measurement:
         return {}
 
 
-def _prefetch(kpis):
+def prefetch(kpis):
     """Read the definitions ``kpis`` are composed of and the fields they name at once (rather than
     a query per field as the scans read them)."""
     definitions = kpis.browse()

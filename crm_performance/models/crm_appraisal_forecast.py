@@ -4,6 +4,7 @@ from odoo import _, api, fields, models, tools
 from odoo.tools import SQL
 
 from .. import engine
+from ..engine import measure
 from ..engine.measure import Measurement
 from ..tools import bulk, drilldown
 
@@ -43,6 +44,7 @@ class CrmAppraisal(models.Model):
         company = period.company_id
         user_ids = set(self.user_id.ids)
         lines = self.line_ids
+        measure.prefetch(lines.kpi_id)
         specs = {kpi.id: kpi._forecast_spec() for kpi in lines.kpi_id}
         parts = self.env["crm.kpi.definition"].browse(
             {part.id for spec in specs.values() if spec.method == "ratio" for part in spec.parts()}

@@ -31,6 +31,11 @@ class CrmLead(models.Model):
     # salesperson's whole history nor the whole company's month
     _user_date_closed_idx = models.Index("(user_id, date_closed)")
     _user_create_date_idx = models.Index("(user_id, create_date)")
+    # one salesperson's open pipeline by expected closing (the forecast of the running month, My
+    # Performance): without their won and lost history
+    _user_open_pipeline_idx = models.Index(
+        "(user_id, date_deadline) WHERE active AND type = 'opportunity' AND won_status = 'pending'"
+    )
     # integrity signals: the month's wins with what their signals read, without the table (the
     # closed deals of a month are mostly lost ones, in random places of the table)
     _signal_won_idx = models.Index(
