@@ -81,25 +81,14 @@ def _run_scan(model, query, kpi_conditions, span, company, user_ids, guard):
     """Run one grouped scan; if the database refuses it, measure each of its KPIs alone, so that
     only the one it refuses is ``Unmeasured``."""
     kpis = list(kpi_conditions)
-    try:
-        with _savepoint(model.env, guard):
-            user_sql = kpis[0]._user_sql(model, query)
-            aggregates = [_aggregate_sql(kpi, model, query, kpi_conditions[kpi], company) for kpi in kpis]
-            query.groupby = user_sql
-            rows = model.env.execute_query(query.select(user_sql, *aggregates))
-    except Exception as exc:  # one KPI the database refuses must not stop the month
-        if not guard:
-            raise
-        if len(kpis) == 1:
-            return {kpis[0]: Unmeasured(failure_reason(exc))}
-        measured = {}
-        for kpi in kpis:
-            measured.update(scan(kpi, *span, company, user_ids))
-        return measured
-    return {
-        kpi: _measured_values(kpi, {row[0]: row[index] for row in rows}, user_ids)
-        for index, kpi in enumerate(kpis, start=1)
-    }
+
+    def rows():
+        user_sql = kpis[0]._user_sql(model, query)
+        aggregates = [_aggregate_sql(kpi, model, query, kpi_conditions[kpi], company) for kpi in kpis]
+        query.groupby = user_sql
+        return model.env.execute_query(query.select(user_sql, *aggregates))
+
+    return _grouped(model.env, kpis, user_ids, guard, rows, lambda kpi: scan(kpi, *span, company, user_ids))
 
 
 def _aggregate_sql(kpi, model, query, condition, company):
@@ -142,13 +131,32 @@ def _cohort_scan(kpis, date_from, date_to, company, user_ids, guard):
     salesperson field and a customer field: one grouped query over the salespeople's records of
     the period and the previous one, per salesperson and customer, then per salesperson. If the
     database refuses it, each KPI is measured alone (``Unmeasured`` when it fails)."""
+
+    def rows():
+        inner, cohorts = cohort_sql(kpis, date_from, date_to, company, user_ids)
+        values = SQL(", ").join(cohorts[kpi][1] for kpi in kpis)
+        return kpis.env.execute_query(
+            SQL("SELECT cohort.u, %s FROM (%s) AS cohort GROUP BY cohort.u", values, inner)
+        )
+
+    return _grouped(
+        kpis.env,
+        list(kpis),
+        user_ids,
+        guard,
+        rows,
+        lambda kpi: _cohort_scan(kpi, date_from, date_to, company, user_ids, guard),
+    )
+
+
+def _grouped(env, kpis, user_ids, guard, rows, alone):
+    """``{kpi: {user id: value}}`` from ``rows()``, one grouped query of ``kpis`` (a user id, then
+    a value per KPI), run in a savepoint unless the caller holds one (``guard`` false: an error
+    propagates). If the database refuses it, each KPI is measured alone (``alone(kpi)``), so that
+    only the one it refuses is ``Unmeasured``."""
     try:
-        with _savepoint(kpis.env, guard):
-            inner, cohorts = cohort_sql(kpis, date_from, date_to, company, user_ids)
-            values = SQL(", ").join(cohorts[kpi][1] for kpi in kpis)
-            rows = kpis.env.execute_query(
-                SQL("SELECT cohort.u, %s FROM (%s) AS cohort GROUP BY cohort.u", values, inner)
-            )
+        with _savepoint(env, guard):
+            result = rows()
     except Exception as exc:  # one KPI the database refuses must not stop the month
         if not guard:
             raise
@@ -156,10 +164,10 @@ def _cohort_scan(kpis, date_from, date_to, company, user_ids, guard):
             return {kpis[0]: Unmeasured(failure_reason(exc))}
         measured = {}
         for kpi in kpis:
-            measured.update(_cohort_scan(kpi, date_from, date_to, company, user_ids, guard))
+            measured.update(alone(kpi))
         return measured
     return {
-        kpi: _measured_values(kpi, {row[0]: row[index] for row in rows}, user_ids)
+        kpi: _measured_values(kpi, {row[0]: row[index] for row in result}, user_ids)
         for index, kpi in enumerate(kpis, start=1)
     }
 
