@@ -1,6 +1,7 @@
 from . import crm_performance_source
 from . import crm_kpi_definition
 from . import crm_kpi_definition_watch
+from . import crm_appraisal_rules_mixin
 from . import crm_appraisal_plan_line
 from . import crm_appraisal_plan_band
 from . import crm_appraisal_grade

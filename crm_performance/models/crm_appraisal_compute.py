@@ -97,12 +97,13 @@ class CrmAppraisal(models.Model):
         all from plain values.
         """
         Line = self.env["crm.appraisal.line"]
+        PlanLine = self.env["crm.appraisal.plan.line"]
         employees = self.env["hr.employee"].union(*(entry[0] for entry in entries))
         plans = self.env["crm.appraisal.plan"].union(*(entry[2] for entry in entries))
-        plan_lines = plans.line_ids | self.env["crm.appraisal.plan.line"].browse(
-            {row[1] for entry in entries for row in entry[3]}
-        )
-        kpis = plan_lines.kpi_id
+        plan_rules = {plan.id: plan._rules() for plan in plans}
+        specs = plans._line_specs(row[1] for entry in entries for row in entry[3])
+        plan_lines = PlanLine.browse(sorted(specs))
+        kpis = self.env["crm.kpi.definition"].browse(sorted({spec.kpi_id for spec in specs.values()}))
         company = period.company_id
         user_ids = {entry[1] for entry in entries}
         measurement = (
@@ -123,21 +124,11 @@ class CrmAppraisal(models.Model):
         targets = self.env["crm.kpi.target"].sudo()._lookup(period, kpis, employees)
         fed = self._fed_occurrences(period, employees, plan_lines)
         prorated = self._target_factors(period, employees, plan_lines)
-        rules = {
-            line.id: (
-                line.kpi_id.id,
-                line.sequence,
-                line.default_target,
-                line.is_completion_line,
-                line._scorer(),
-            )
-            for line in plan_lines
-        }
-        plan_rules = {plan.id: (plan.line_ids.ids, plan._grade_bands()) for plan in plans}
+        scorers = {line_id: PlanLine._scorer_for(spec.rule) for line_id, spec in specs.items()}
         stored = bulk.converter(Line, "weighted_score")
         scores = []
         for employee, uid, plan, stored_lines in entries:
-            plan_line_ids, bands = plan_rules[plan.id]
+            plan_line_ids, bands = plan_rules[plan.id].line_ids, plan_rules[plan.id].bands
             missing = set(plan_line_ids).difference(row[1] for row in stored_lines)
             lines = stored_lines + [
                 (None, plan_line_id, 0.0, 0.0, False)
@@ -146,10 +137,10 @@ class CrmAppraisal(models.Model):
             ]
             scored, ranked = [], []
             for index, (line_id, plan_line_id, manual_points, occurrences, entered) in enumerate(lines):
-                kpi_id, sequence, default_target, is_completion, scorer = rules[plan_line_id]
+                kpi_id, sequence, default_target, rule, _alert = specs[plan_line_id]
                 feed = fed.get((employee.id, plan_line_id))
                 factor, prorated_note = prorated.get((employee.id, plan_line_id), (1.0, False))
-                values = scorer(
+                values = scorers[plan_line_id](
                     measured.get(kpi_id, {}).get(uid),
                     targets.get((kpi_id, employee.id), default_target) * factor,
                     manual_points,
@@ -166,7 +157,7 @@ class CrmAppraisal(models.Model):
                     values["note"] = unmeasured[kpi_id]
                 scored.append((line_id, plan_line_id, sequence, values))
                 # totals add the values as stored, in the lines' order (sequence, id; new ones last)
-                ranked.append(((sequence, line_id is None, line_id or index), values, is_completion))
+                ranked.append(((sequence, line_id is None, line_id or index), values, rule.is_completion))
             ranked.sort(key=lambda item: item[0])
             scores.append(
                 (

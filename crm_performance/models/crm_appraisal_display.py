@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..engine import measure
 from ..tools import scoring
 
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
@@ -26,25 +27,22 @@ class CrmAppraisal(models.Model):
     def _fetch_line_display(self):
         """Read what the screens show of these appraisals (which the caller reads: they come from
         a search with the caller's rights) and of their lines (read here with the caller's rights):
-        the names of their employees, periods and plans, the plan lines' settings, the KPIs, the
-        parts of ratio KPIs and the measured fields, one narrow query per model rather than every
-        column of each model the first time one of its fields is touched. These are read as
+        the names of their employees, periods and plans, the plan lines' settings, the KPIs (with
+        the parts of ratio KPIs and the fields they name, as a forecast reads them next), one
+        query per model, narrow where the screens alone read it. These are read as
         superuser: they are what the caller's own records show (a line's KPI name is a related
         field, computed as superuser anyway), and a user whom a worker has not served yet does
         not pay the access rules of seven more models."""
         lines = self.line_ids.sudo()
         appraisals = self.sudo()
         appraisals.employee_id.fetch(["name"])
-        appraisals.period_id.fetch(["name", "code", "period_type", "date_from", "date_to"])
+        appraisals.period_id.fetch(
+            ["name", "code", "period_type", "date_from", "date_to", "state", "company_id"]
+        )
         appraisals.plan_id.fetch(["name"])
         plan_lines = lines.plan_line_id
         plan_lines.fetch(["kpi_id", "scoring_rule", "max_points"])
-        kpis = plan_lines.kpi_id
-        kpis.fetch(
-            ["name", "measure_mode", "direction", "unit", "field_id", "numerator_id", "denominator_id"]
-        )
-        (kpis.numerator_id | kpis.denominator_id).fetch(["name"])
-        kpis.field_id.fetch(["ttype"])
+        measure.prefetch(plan_lines.kpi_id)
 
     @api.depends("rank")
     def _compute_medal(self):

@@ -67,13 +67,13 @@ class CrmAppraisal(models.Model):
         tails = self._pace_tails(period, today, forecast.pace_parts(specs.values()))
 
         stored = bulk.converter(lines, "weighted_score")
-        rules = {plan_line.id: plan_line._line_rule() for plan_line in lines.plan_line_id}
+        line_specs = self.plan_id._line_specs(lines.plan_line_id.ids)
         result = {}
         for appraisal in self:
             uid = appraisal.user_id.id
             inputs, forecasts = [], []
             for line in appraisal.line_ids:
-                line_rule = rules[line.plan_line_id.id]
+                line_rule = line_specs[line.plan_line_id.id].rule
                 inputs.append(
                     engine.score.stored_inputs(
                         line_rule, line.actual, line.has_data, line.target, line.manual_points
@@ -117,7 +117,9 @@ class CrmAppraisal(models.Model):
                         "score": values["score"],
                         "weighted_score": values["weighted_score"],
                         "status": forecast.status(
-                            values["achievement"], bool(line.target), line.plan_line_id.alert_threshold
+                            values["achievement"],
+                            bool(line.target),
+                            line_specs[line.plan_line_id.id].alert_threshold,
                         ),
                     }
                     for line, projected, values in zip(appraisal.line_ids, forecasts, results, strict=True)

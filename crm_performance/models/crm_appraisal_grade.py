@@ -5,6 +5,7 @@ class CrmAppraisalGrade(models.Model):
     """A grade band of a plan: totals from ``min_score`` up get this grade (A >= 90 ...)."""
 
     _name = "crm.appraisal.grade"
+    _inherit = ["crm.appraisal.rules.mixin"]
     _description = "Appraisal Grade Band"
     _order = "plan_id, min_score desc, id"
 

@@ -1,15 +1,22 @@
-from odoo import _, api, fields, models
+from collections import namedtuple
+from types import MappingProxyType
+
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
 from ..tools.trusted import TRUSTED
 from .crm_appraisal_plan_line import PLAN_WRITE
 
+# a plan's rules as computations read them: line ids in order, {line id: LineSpec}, grade bands
+PlanRules = namedtuple("PlanRules", "line_ids lines bands")
+
 
 class CrmAppraisalPlan(models.Model):
     """An appraisal template (考核方案) for a role: weighted KPI lines and grade bands."""
 
     _name = "crm.appraisal.plan"
+    _inherit = ["crm.appraisal.rules.mixin"]
     _description = "Appraisal Plan"
     _order = "sequence, name, id"
     _check_company_auto = True
@@ -105,6 +112,30 @@ class CrmAppraisalPlan(models.Model):
         )
         return self.env["hr.employee"].search(domain)
 
-    def _grade_bands(self):
+    @tools.ormcache("self.id", "self.env.lang")
+    def _rules(self):
+        """The plan's scoring rules as plain values (``PlanRules``): its KPI lines in order with
+        each one's KPI, sequence, default target and rule, and its grade bands (names in the
+        user's language). Computations, forecasts and displays read them once per server process;
+        saving a plan, a line, a band, a grade or a KPI's direction clears them
+        (``crm.appraisal.rules.mixin``)."""
         self.ensure_one()
-        return [(grade.min_score, grade.name) for grade in self.grade_ids]
+        plan = self.sudo()  # the rules score everyone's appraisals alike, whoever reads first
+        return PlanRules(
+            line_ids=tuple(plan.line_ids.ids),
+            lines=MappingProxyType({line.id: line._rule_spec() for line in plan.line_ids}),
+            bands=tuple((grade.min_score, grade.name) for grade in plan.grade_ids),
+        )
+
+    def _line_specs(self, line_ids=()):
+        """``{plan line id: LineSpec}`` of these plans' lines and of ``line_ids`` (lines of stored
+        appraisals whose plan line has moved to another plan since)."""
+        specs = {line_id: spec for plan in self for line_id, spec in plan._rules().lines.items()}
+        moved = self.env["crm.appraisal.plan.line"].browse(sorted(set(line_ids).difference(specs)))
+        specs.update({line.id: line._rule_spec() for line in moved})
+        return specs
+
+    def _grade_bands(self):
+        """``[(min score, grade)]``, highest first (``engine.score.grade``)."""
+        self.ensure_one()
+        return self._rules().bands

@@ -5,6 +5,7 @@ class CrmAppraisalPlanBand(models.Model):
     """A row of a banded scoring table: achievement from ``min_achievement`` % gives ``points``."""
 
     _name = "crm.appraisal.plan.band"
+    _inherit = ["crm.appraisal.rules.mixin"]
     _description = "Appraisal Scoring Band"
     _order = "plan_line_id, min_achievement desc, id"
 

@@ -1,3 +1,5 @@
+from collections import namedtuple
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -5,12 +7,16 @@ from .. import engine
 from ..tools.trusted import trusted
 
 PLAN_WRITE = "crm_performance_plan_write"
+# a KPI line as computations read it: its KPI's id, its place, its default target, its rule, the
+# forecast achievement below which its manager is alerted
+LineSpec = namedtuple("LineSpec", "kpi_id sequence default_target rule alert_threshold")
 
 
 class CrmAppraisalPlanLine(models.Model):
     """A weighted KPI of a plan with the rule that turns its achievement into a score."""
 
     _name = "crm.appraisal.plan.line"
+    _inherit = ["crm.appraisal.rules.mixin"]
     _description = "Appraisal Plan KPI Line"
     _order = "plan_id, sequence, id"
     _check_company_auto = True
@@ -190,12 +196,23 @@ class CrmAppraisalPlanLine(models.Model):
             is_completion=self.is_completion_line,
         )
 
+    def _rule_spec(self):
+        """This line as computations read it (``LineSpec``)."""
+        self.ensure_one()
+        return LineSpec(
+            self.kpi_id.id, self.sequence, self.default_target, self._line_rule(), self.alert_threshold
+        )
+
     def _scorer(self):
         """This line's rule as a plain function, its fields read once (the computation calls it
         for every employee): ``scorer(actual, target, manual_points, occurrences, entered)``
         returns the result values of an appraisal line (``engine.score.score_line``) with its
         note in the user's language."""
-        line_rule = self._line_rule()
+        return self._scorer_for(self._line_rule())
+
+    @api.model
+    def _scorer_for(self, line_rule):
+        """``_scorer`` of a line whose rule is ``line_rule`` (``engine.score.LineRule``)."""
         notes = self._note_texts()
 
         def scorer(actual, target, manual_points, occurrences, entered):

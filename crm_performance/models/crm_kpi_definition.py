@@ -528,7 +528,8 @@ class CrmKpiDefinition(models.Model):
         result = super().write(vals)
         if SOURCE_FIELDS & set(vals):
             self._check_source_access()
-        if SOURCE_FIELDS & set(vals) or {"active", "growth_base_id", "growth_compare"} & set(vals):
+        # the compiled conditions, the watched fields and the plans' rules (a line's direction)
+        if (SOURCE_FIELDS | {"active", "growth_base_id", "growth_compare", "direction"}) & set(vals):
             self.env.registry.clear_cache()
         return result
 

@@ -141,6 +141,11 @@ class TestForecast(PerformanceCase):
         self.assertEqual(set(revenue["opportunity_ids"]), {self.o1.id, self.o2.id})
         self.assertAlmostEqual(revenue["achievement"], 90.0)
         self.assertEqual(revenue["status"], "off_track")  # under the line's alert threshold, 95 %
+        revenue_line = self.line_of(self.appraisal(self.emp_alice), self.kpi["won_revenue"]).plan_line_id
+        revenue_line.alert_threshold = 85  # saved after a forecast was made: the next one follows it
+        self.assertEqual(
+            self.line(self.forecast_of(self.emp_alice), self.emp_alice, "won_revenue")["status"], "at_risk"
+        )
         deals = self.line(forecast, self.emp_alice, "won_deals")
         # 1 won + 4/6 + 1/2 = 13/6 of 2: 108.33 %
         self.assertAlmostEqual(deals["forecast"], 13 / 6)
