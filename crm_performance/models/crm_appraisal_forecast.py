@@ -268,7 +268,9 @@ class CrmAppraisal(models.Model):
         the ``HISTORY_MONTHS`` before it in the days of their month after ``today``'s day (as
         many as the period has left) that the pipeline did not hold on that day (created later,
         a lead, or no *Expected Closing* by the month's end), counted per salesperson, type and
-        outcome, with the sums of ``amount_fields``: one query."""
+        outcome, with the sums of ``amount_fields``: one query, none on the period's last day."""
+        if today >= period.date_to:  # no day left: nothing can arrive
+            return []
         rows = self.env.execute_query(
             SQL(
                 "SELECT l.user_id, l.type, l.won_status = 'won', COUNT(*)%s FROM crm_lead l"
