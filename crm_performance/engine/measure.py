@@ -92,8 +92,8 @@ class Measurement:
 
 
 def prefetch(kpis):
-    """Read the definitions ``kpis`` are composed of and the fields they name at once (rather than
-    a query per field as the scans read them)."""
+    """Read the definitions ``kpis`` are composed of, their source models' names and the fields
+    they name at once (rather than a query per model or field as the scans read them)."""
     definitions = kpis.browse()
     while kpis - definitions:
         definitions |= kpis
@@ -106,7 +106,9 @@ def prefetch(kpis):
         | definitions.duration_start_field_id
         | definitions.duration_end_field_id
     )
-    fields.sudo().fetch(["name", "ttype", "relation"])  # read as the scans read them: whoever asks
+    # read as the scans read them: whoever asks
+    definitions.model_id.sudo().fetch(["model"])
+    fields.sudo().fetch(["name", "ttype", "relation"])
 
 
 def source_parts(kpi, date_from, date_to):
