@@ -57,6 +57,7 @@ from pathlib import Path
 import requests
 from bench_compute import spans
 from benchlib import ODOO_SRC, ROOT, environment, print_table, scratch_copy, write_conf
+from dateutil.relativedelta import relativedelta
 
 KEY_NAME = "bench_load"
 # the salespeople's language and time zone (prepare() sets the time zone in their preferences)
@@ -96,17 +97,30 @@ def parse_args(argv=None):
     parser.add_argument(
         "--running-month", action="store_true", help="the month running today (its dashboard forecasts)"
     )
+    parser.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        help="with --running-month: the day Odoo takes for today (bench/odoo_on_day.py), e.g. mid-month",
+    )
     parser.add_argument("--pg-ports", type=int, nargs=2, default=[5490, 5491], help="primary, standby")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.today and not args.running_month:
+        parser.error("--today is the day of the running month: give --running-month too")
+    return args
 
 
-def prepare(env, running_month=False):
+def prepare(env, running_month=False, today=None):
     """The month's appraisals of every salesperson, and one API key each: [(uid, key)]."""
-    month = date.today().replace(day=1) if running_month else spans(env)[0]
+    month = (today or date.today()).replace(day=1) if running_month else spans(env)[0]
     plan = env.ref("crm_performance.plan_salesperson")
     plan.employee_ids = env["hr.employee"].search([("job_id.name", "=", "Salesperson (bench)")])
-    period = env["crm.appraisal.period"].create({"period_type": "month", "date_from": month})
+    Period = env["crm.appraisal.period"]
+    period = Period.create({"period_type": "month", "date_from": month})
     period._store_forecast_history()  # as the daily job does on the month's first run
+    if running_month:  # last month's appraisals: a forecast reads who was appraised then (own pace)
+        env["crm.appraisal"]._generate(
+            Period.create({"period_type": "month", "date_from": month - relativedelta(months=1)})
+        )
     env["crm.appraisal"]._generate(period)
     # the salespeople use the module as its users: Performance User (own appraisals), with a time
     # zone in their preferences that the clients send in the context as the web client does;
@@ -121,9 +135,11 @@ def prepare(env, running_month=False):
     ], str(month)
 
 
-def serve(db, port, workers, listen, log, database_options=()):
+def serve(db, port, workers, listen, log, database_options=(), today=None):
     conf = write_conf(db)
-    odoo = [sys.executable, str(ODOO_SRC / "odoo-bin"), "-c", str(conf), "-d", db, f"--http-port={port}"]
+    on_day = [str(Path(__file__).with_name("odoo_on_day.py")), str(today)] if today else []
+    odoo = [sys.executable, *on_day, str(ODOO_SRC / "odoo-bin"), "-c", str(conf), "-d", db]
+    odoo += [f"--http-port={port}"]
     odoo += [f"--workers={workers}", "--max-cron-threads=0", "--limit-time-real=600", "--log-level=warn"]
     odoo += [
         "--limit-memory-soft=4294967296",
@@ -285,11 +301,14 @@ def main(argv=None):
     args = parse_args(argv)
     with scratch_copy(args.db) as db:
         with environment(db, commit=True) as env:
-            keys, month = prepare(env, args.running_month)
-        print(f"{len(keys)} salespeople with a key; month {month}; {args.workers} workers")
+            keys, month = prepare(env, args.running_month, args.today)
+        print(
+            f"{len(keys)} salespeople with a key; month {month}; {args.workers} workers"
+            + (f"; today is {args.today} for Odoo" if args.today else "")
+        )
         with database(args, db) as (options, transactions):
             log = Path(tempfile.mkdtemp(prefix="crmperf-load-")) / "odoo.log"
-            process = serve(db, args.port, args.workers, args.listen, log, options)
+            process = serve(db, args.port, args.workers, args.listen, log, options, args.today)
             print(f"listening socket by {args.listen}: backlog {backlog(args.port)}")
             try:
                 url = f"http://127.0.0.1:{args.port}"
