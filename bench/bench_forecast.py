@@ -156,7 +156,7 @@ def main(argv=None):
                 )
                 factor = forecast.pace_factor(month, last, today)
                 tail = forecast.window_tail(month, last, today)
-                tails = appraisals._measure_parts(pace_kpis, *tail, company, users) if tail else {}
+                tails = measure(pace_kpis, *tail, company, users) if tail else {}
                 linear = (last.day) / day
                 for uid in users:
                     projected = {

@@ -5,7 +5,7 @@ from odoo.tools import SQL
 
 from .. import engine
 from ..engine import measure
-from ..engine.measure import Measurement
+from ..engine.measure import Measurement, Unmeasured
 from ..tools import bulk, drilldown
 
 forecast = engine.forecast
@@ -49,7 +49,9 @@ class CrmAppraisal(models.Model):
         parts = self.env["crm.kpi.definition"].browse(
             {part.id for spec in specs.values() if spec.method == "ratio" for part in spec.parts()}
         )
-        measured = self._measure_parts(parts, period.date_from, period.date_to, company, user_ids)
+        measured, tails = self._measure_parts_and_tails(
+            period, today, parts, forecast.pace_parts(specs.values())
+        )
         expectations, arrivals = {}, {}
         if any(part.method in forecast.PIPELINE_METHODS for spec in specs.values() for part in spec.parts()):
             amounts = sorted({part.field for spec in specs.values() for part in spec.parts() if part.field})
@@ -64,7 +66,6 @@ class CrmAppraisal(models.Model):
                 specs.values(), self._arrivals(period, user_ids, amounts, today), HISTORY_MONTHS
             )
         factor = forecast.pace_factor(period.date_from, period.date_to, today)
-        tails = self._pace_tails(period, today, forecast.pace_parts(specs.values()))
 
         stored = bulk.converter(lines, "weighted_score")
         line_specs = self.plan_id._line_specs(lines.plan_line_id.ids)
@@ -128,30 +129,32 @@ class CrmAppraisal(models.Model):
             }
         return result
 
-    @api.model
-    def _measure_parts(self, kpis, date_from, date_to, company, user_ids):
-        """``{kpi id: {user id: value}}`` of ``kpis`` over the span, measured together."""
-        measurement = Measurement(self.env, company, user_ids).need(kpis, date_from, date_to).run()
-        return {kpi.id: measurement.values(kpi, date_from, date_to) for kpi in kpis}
-
-    def _pace_tails(self, period, today, kpi_ids):
-        """``{kpi id: {user id: value}}`` of the pace KPIs over the days before the period that
-        complete the pace's window (``engine.forecast.window_tail``), for the salespeople of these
-        appraisals appraised the month before (someone new or back has only their own pace)."""
+    def _measure_parts_and_tails(self, period, today, parts, pace_ids):
+        """``({kpi id: {user id: value}}, {kpi id: {user id: value}})``, measured in one run: the
+        ``parts`` of ratio KPIs so far in the period, and the pace KPIs ``pace_ids`` over the days
+        before the period that complete the pace's window (``engine.forecast.window_tail``) for
+        the salespeople of these appraisals appraised the month before (someone new or back has
+        only their own pace)."""
         tail = forecast.window_tail(period.date_from, period.date_to, today)
-        if not tail or not kpi_ids:
-            return {}
-        present = self.search(
-            [
-                ("employee_id", "in", self.employee_id.ids),
-                ("period_type", "=", "month"),
-                ("date_from", "=", period.date_from - relativedelta(months=1)),
-            ]
-        ).user_id.ids
-        if not present:
-            return {}
-        kpis = self.env["crm.kpi.definition"].browse(sorted(kpi_ids))
-        return self._measure_parts(kpis, *tail, period.company_id, set(present))
+        present = set()
+        if tail and pace_ids:
+            present = set(
+                self.search(
+                    [
+                        ("employee_id", "in", self.employee_id.ids),
+                        ("period_type", "=", "month"),
+                        ("date_from", "=", period.date_from - relativedelta(months=1)),
+                    ]
+                ).user_id.ids
+            )
+        paced = self.env["crm.kpi.definition"].browse(sorted(pace_ids) if present else [])
+        measurement = Measurement(self.env, period.company_id, set(self.user_id.ids))
+        measurement.need(parts, period.date_from, period.date_to)
+        if paced:
+            measurement.need(paced, *tail)
+        measurement.run()
+        measured = {kpi.id: measurement.values(kpi, period.date_from, period.date_to) for kpi in parts}
+        return measured, {kpi.id: _only(measurement.values(kpi, *tail), present) for kpi in paced}
 
     @api.model
     def _open_opportunities(self, period, user_ids, amount_fields):
@@ -369,3 +372,10 @@ class CrmAppraisalLine(models.Model):
         )
         ids = list(line["opportunity_ids"]) if line else []
         return drilldown.records_action(self.env, "crm.lead", [("id", "in", ids)], title)
+
+
+def _only(values, user_ids):
+    """``values`` (``{user id: value}``) of ``user_ids`` alone; a KPI not measured stays so."""
+    if isinstance(values, Unmeasured):
+        return values
+    return {uid: value for uid, value in values.items() if uid in user_ids}

@@ -213,6 +213,17 @@ class TestForecast(PerformanceCase):
         meetings = self.line(self.forecast_of(self.emp_bob), self.emp_bob, "meetings")
         # not appraised in August: his own pace, 1 meeting in 8 working days of 22 (not August's 3)
         self.assertEqual((meetings["actual"], meetings["forecast"]), (1.0, 2.75))
+        # the same beside Alice, whose August completes her pace (as the team board forecasts them)
+        both = self.appraisal(self.emp_alice) | self.appraisal(self.emp_bob)
+        with freeze_time(TODAY):
+            forecasts = both._forecast(date(2026, 9, 10))
+        self.assertEqual(
+            self.line(forecasts[self.appraisal(self.emp_bob).id], self.emp_bob, "meetings"), meetings
+        )
+        alice = self.line(self.forecast_of(self.emp_alice), self.emp_alice, "meetings")
+        self.assertEqual(
+            self.line(forecasts[self.appraisal(self.emp_alice).id], self.emp_alice, "meetings"), alice
+        )
 
     def test_overdue_opportunities_count_as_often_as_slipped_deals_closed(self):
         """Opportunities expected on 10 May 2026 (in the six months before August): Carol's deals
