@@ -18,6 +18,7 @@ from . import (
     test_modes,
     test_multi_company,
     test_my_performance,
+    test_plan_rules,
     test_queue,
     test_report,
     test_reporting,
