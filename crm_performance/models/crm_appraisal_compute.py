@@ -128,11 +128,11 @@ class CrmAppraisal(models.Model):
         stored = bulk.converter(Line, "weighted_score")
         scores = []
         for employee, uid, plan, stored_lines in entries:
-            plan_line_ids, bands = plan_rules[plan.id].line_ids, plan_rules[plan.id].bands
-            missing = set(plan_line_ids).difference(row[1] for row in stored_lines)
+            rules = plan_rules[plan.id]
+            missing = set(rules.line_ids).difference(row[1] for row in stored_lines)
             lines = stored_lines + [
                 (None, plan_line_id, 0.0, 0.0, False)
-                for plan_line_id in plan_line_ids
+                for plan_line_id in rules.line_ids
                 if plan_line_id in missing
             ]
             scored, ranked = [], []
@@ -163,7 +163,7 @@ class CrmAppraisal(models.Model):
                 (
                     scored,
                     engine.score.totals(
-                        [(values, completion) for _key, values, completion in ranked], bands, stored
+                        [(values, completion) for _key, values, completion in ranked], rules.bands, stored
                     ),
                 )
             )
