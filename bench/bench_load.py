@@ -122,6 +122,8 @@ def prepare(env, running_month=False, today=None):
             Period.create({"period_type": "month", "date_from": month - relativedelta(months=1)})
         )
     env["crm.appraisal"]._generate(period)
+    if running_month:  # as the daily job does each morning
+        period._store_forecast_day(today or date.today())
     # the salespeople use the module as its users: Performance User (own appraisals), with a time
     # zone in their preferences that the clients send in the context as the web client does;
     # without it, a request asking for the user's today (the dashboard) reads the user record

@@ -158,6 +158,71 @@ def arriving(specs, arrivals, months):
     return {kpi_id: dict(values) for kpi_id, values in result.items()}
 
 
+@dataclasses.dataclass(frozen=True)
+class DayInputs:
+    """What the forecasts of a month read that stays the same all day, for the salespeople
+    ``user_ids``: the deals expected to arrive outside the pipeline (``arrivals``, rows of
+    ``Arrivals`` with the sums of ``amount_fields``; None: not read, no pipeline KPI) and the
+    tails of the pace KPIs ``pace_ids`` (``tails`` ``{kpi id: {user id: value}}``, of those
+    appraised the month before)."""
+
+    user_ids: frozenset
+    pace_ids: frozenset
+    amount_fields: frozenset | None
+    arrivals: tuple | None
+    tails: dict
+
+    def covers(self, user_ids, pace_ids, amount_fields):
+        """Whether these inputs hold what forecasting ``user_ids`` reads: the tails of
+        ``pace_ids`` and, unless ``amount_fields`` is None, the arrivals with their sums."""
+        return (
+            user_ids <= self.user_ids
+            and pace_ids <= self.pace_ids
+            and (
+                amount_fields is None
+                or (self.arrivals is not None and set(amount_fields) <= self.amount_fields)
+            )
+        )
+
+    def of(self, user_ids):
+        """``(tails, arrivals)`` of ``user_ids`` alone."""
+        return (
+            {
+                kpi_id: {uid: values[uid] for uid in user_ids if uid in values}
+                for kpi_id, values in self.tails.items()
+            },
+            [arrival for arrival in self.arrivals or () if arrival.user_id in user_ids],
+        )
+
+    def to_json(self):
+        return {
+            "user_ids": sorted(self.user_ids),
+            "pace_ids": sorted(self.pace_ids),
+            "amount_fields": None if self.amount_fields is None else sorted(self.amount_fields),
+            "arrivals": None
+            if self.arrivals is None
+            else [dataclasses.astuple(arrival) for arrival in self.arrivals],
+            "tails": {
+                str(kpi_id): {str(uid): value for uid, value in values.items()}
+                for kpi_id, values in self.tails.items()
+            },
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        amount_fields, arrivals = data["amount_fields"], data["arrivals"]
+        return cls(
+            frozenset(data["user_ids"]),
+            frozenset(data["pace_ids"]),
+            None if amount_fields is None else frozenset(amount_fields),
+            None if arrivals is None else tuple(Arrivals(*row) for row in arrivals),
+            {
+                int(kpi_id): {int(uid): value for uid, value in values.items()}
+                for kpi_id, values in data["tails"].items()
+            },
+        )
+
+
 class Slippage:
     """When deals close against their *Expected Closing*: the lateness (days closed after it,
     negative when before) of the opportunities expected to close over the previous months, and

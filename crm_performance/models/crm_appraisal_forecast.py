@@ -42,19 +42,18 @@ class CrmAppraisal(models.Model):
 
     def _forecast_month(self, period, today):
         company = period.company_id
-        user_ids = set(self.user_id.ids)
+        user_ids = frozenset(self.user_id.ids)
         lines = self.line_ids
-        measure.prefetch(lines.kpi_id)
-        specs = {kpi.id: kpi._forecast_spec() for kpi in lines.kpi_id}
+        specs = self._forecast_specs()
         parts = self.env["crm.kpi.definition"].browse(
             {part.id for spec in specs.values() if spec.method == "ratio" for part in spec.parts()}
         )
-        measured, tails = self._measure_parts_and_tails(
-            period, today, parts, forecast.pace_parts(specs.values())
+        amounts = _amount_fields(specs.values())
+        measured, tails, arrived = self._forecast_inputs(
+            period, today, parts, forecast.pace_parts(specs.values()), amounts
         )
         expectations, arrivals = {}, {}
-        if any(part.method in forecast.PIPELINE_METHODS for spec in specs.values() for part in spec.parts()):
-            amounts = sorted({part.field for spec in specs.values() for part in spec.parts() if part.field})
+        if amounts is not None:
             win_rates, slippage = self._forecast_history(company.id, period.date_from)
             expectations = forecast.pipeline_expectations(
                 specs.values(),
@@ -62,9 +61,7 @@ class CrmAppraisal(models.Model):
                 win_rates,
                 lambda opportunity: slippage.closing(opportunity.deadline, today, period.date_to),
             )
-            arrivals = forecast.arriving(
-                specs.values(), self._arrivals(period, user_ids, amounts, today), HISTORY_MONTHS
-            )
+            arrivals = forecast.arriving(specs.values(), arrived, HISTORY_MONTHS)
         factor = forecast.pace_factor(period.date_from, period.date_to, today)
 
         stored = bulk.converter(lines, "weighted_score")
@@ -128,6 +125,69 @@ class CrmAppraisal(models.Model):
                 },
             }
         return result
+
+    def _forecast_specs(self):
+        """``{kpi id: engine.forecast.KpiSpec}`` of the KPIs of these appraisals' lines."""
+        kpis = self.line_ids.kpi_id
+        measure.prefetch(kpis)
+        return {kpi.id: kpi._forecast_spec() for kpi in kpis}
+
+    def _forecast_inputs(self, period, today, parts, pace_ids, amounts):
+        """``(measured, tails, arrivals)`` for these appraisals' salespeople: the ratio ``parts``
+        so far in the period and the tails of the pace KPIs ``pace_ids`` (as
+        ``_measure_parts_and_tails``), and the deals expected to arrive outside the pipeline with
+        the sums of ``amounts`` (``_arrivals``; None: no pipeline KPI, none read). The tails and
+        arrivals are the same all day: read from what the daily job stored for the day
+        (``_stored_forecast_day``) when it holds them, else now."""
+        user_ids = frozenset(self.user_id.ids)
+        if not forecast.window_tail(period.date_from, period.date_to, today):
+            pace_ids = frozenset()
+        if amounts is not None and today >= period.date_to:  # no day left: nothing can arrive
+            amounts = None
+        if pace_ids or amounts is not None:
+            stored = self._stored_forecast_day(period.company_id.id, period.date_from, today)
+            if stored and stored.covers(user_ids, pace_ids, amounts):
+                measured = self._measure_parts_and_tails(period, today, parts, frozenset())[0]
+                return measured, *stored.of(user_ids)
+        measured, tails = self._measure_parts_and_tails(period, today, parts, pace_ids)
+        return measured, tails, [] if amounts is None else self._arrivals(period, user_ids, amounts, today)
+
+    def _forecast_day(self, period, today):
+        """The ``engine.forecast.DayInputs`` of ``today`` for the salespeople of these appraisals
+        of ``period``: what the daily job stores for the day on the month
+        (``crm.appraisal.period._store_forecast_day``)."""
+        specs = self._forecast_specs()
+        pace_ids = frozenset(forecast.pace_parts(specs.values()))
+        amounts = _amount_fields(specs.values())
+        _measured, tails, arrivals = self._forecast_inputs(
+            period, today, self.env["crm.kpi.definition"], pace_ids, amounts
+        )
+        return forecast.DayInputs(
+            frozenset(self.user_id.ids),
+            pace_ids,
+            None if amounts is None else frozenset(amounts),
+            None if amounts is None else tuple(arrivals),
+            {kpi_id: dict(values) for kpi_id, values in tails.items()},
+        )
+
+    @api.model
+    @tools.ormcache("company_id", "date_from", "today")
+    def _stored_forecast_day(self, company_id, date_from, today):
+        """The ``engine.forecast.DayInputs`` the daily job stored for ``today`` on the company's
+        month starting ``date_from``, or None; read once a day in each server process."""
+        self.env["crm.appraisal.period"].flush_model(
+            ["forecast_day", "company_id", "period_type", "date_from"]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT forecast_day FROM crm_appraisal_period WHERE company_id = %s"
+                " AND period_type = 'month' AND date_from = %s AND forecast_day->>'day' = %s",
+                company_id,
+                date_from,
+                str(today),
+            )
+        )
+        return forecast.DayInputs.from_json(rows[0][0]) if rows else None
 
     def _measure_parts_and_tails(self, period, today, parts, pace_ids):
         """``({kpi id: {user id: value}}, {kpi id: {user id: value}})``, measured in one run: the
@@ -271,9 +331,7 @@ class CrmAppraisal(models.Model):
         the ``HISTORY_MONTHS`` before it in the days of their month after ``today``'s day (as
         many as the period has left) that the pipeline did not hold on that day (created later,
         a lead, or no *Expected Closing* by the month's end), counted per salesperson, type and
-        outcome, with the sums of ``amount_fields``: one query, none on the period's last day."""
-        if today >= period.date_to:  # no day left: nothing can arrive
-            return []
+        outcome, with the sums of ``amount_fields``: one query."""
         rows = self.env.execute_query(
             SQL(
                 "SELECT l.user_id, l.type, l.won_status = 'won', COUNT(*)%s FROM crm_lead l"
@@ -372,6 +430,13 @@ class CrmAppraisalLine(models.Model):
         )
         ids = list(line["opportunity_ids"]) if line else []
         return drilldown.records_action(self.env, "crm.lead", [("id", "in", ids)], title)
+
+
+def _amount_fields(specs):
+    """The amount fields the pipeline KPIs among ``specs`` and their parts sum, sorted; None
+    when there is no pipeline KPI."""
+    parts = [part for spec in specs for part in spec.parts() if part.method in forecast.PIPELINE_METHODS]
+    return sorted({part.field for part in parts if part.field}) if parts else None
 
 
 def _only(values, user_ids):

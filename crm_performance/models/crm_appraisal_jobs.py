@@ -14,16 +14,19 @@ class CrmAppraisal(models.Model):
 
     @api.model
     def _cron_generate(self):
-        """Make sure this month, quarter and year exist in every company, with their appraisals
-        and the month's forecast history: a company at a time (generation only adds what is
-        missing, so a run stopped part-way resumes with the companies it had not reached)."""
+        """Make sure this month, quarter and year exist in every company, with their appraisals,
+        the month's forecast history and what its forecasts read that stays the same all day: a
+        company at a time (generation only adds what is missing, so a run stopped part-way
+        resumes with the companies it had not reached)."""
         today = fields.Date.context_today(self)
         Period = self.env["crm.appraisal.period"]
         companies = self.env["res.company"].search([])
         for done, company in enumerate(companies, start=1):
             periods = Period.with_company(company)._ensure_periods(today, company)
-            periods.filtered(lambda p: p.state == "open")._store_forecast_history()
-            self.with_company(company)._generate(periods.filtered(lambda p: p.state == "open"))
+            periods = periods.filtered(lambda p: p.state == "open")
+            periods._store_forecast_history()
+            self.with_company(company)._generate(periods)
+            periods._store_forecast_day(today)
             if self._progress(1, len(companies) - done) <= 0:
                 break
 

@@ -52,6 +52,14 @@ class CrmAppraisalPeriod(models.Model):
         help="What the forecasts of this month learn from the company's past (deals closed and "
         "expected before the month), stored by the daily job on the month's first run.",
     )
+    forecast_day = fields.Json(
+        readonly=True,
+        copy=False,
+        prefetch=False,
+        groups="base.group_system",
+        help="What the forecasts of this month read that stays the same all day (the deals expected "
+        "outside the pipeline, last month's pace), stored by the daily job for the day.",
+    )
 
     _dates_ordered = models.Constraint("CHECK(date_from <= date_to)", "A period cannot end before it starts.")
 
@@ -221,6 +229,43 @@ class CrmAppraisalPeriod(models.Model):
         Appraisal = self.env["crm.appraisal"]
         for period in self.browse(row[0] for row in rows):
             period.sudo().forecast_history = Appraisal._forecast_past(period.company_id.id, period.date_from)
+
+    def _store_forecast_day(self, today):
+        """Store on the months among these periods that ``today`` falls in before their last day,
+        unless stored for the day, what their forecasts read that stays the same all day for
+        every salesperson appraised (``crm.appraisal._forecast_day``): every server process then
+        reads it once (``crm.appraisal._stored_forecast_day``) instead of reading it for each
+        forecast. A KPI's definition saved drops it (``_drop_forecast_days``)."""
+        self.check_access("write")
+        months = self.filtered(lambda p: p.period_type == "month" and p.date_from <= today < p.date_to)
+        self.flush_model(["forecast_day"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM crm_appraisal_period WHERE id = ANY(%s)"
+                " AND (forecast_day IS NULL OR forecast_day->>'day' != %s)",
+                months.ids,
+                str(today),
+            )
+        )
+        for period in self.browse(row[0] for row in rows).sudo():
+            day = period.appraisal_ids._forecast_day(period, today)
+            period.forecast_day = {"day": str(today), **day.to_json()}
+        if rows:  # a process that read none for the day reads it again
+            self.env.registry.clear_cache()
+
+    @api.model
+    def _drop_forecast_days(self):
+        """Forget the days stored on the months (their KPIs' definitions changed) and have the
+        daily job store them again."""
+        self.flush_model(["forecast_day"])
+        if self.env.execute_query(
+            SQL(
+                "UPDATE crm_appraisal_period SET forecast_day = NULL"
+                " WHERE forecast_day IS NOT NULL RETURNING id"
+            )
+        ):
+            self.invalidate_model(["forecast_day"])
+            self.env.ref("crm_performance.ir_cron_crm_appraisal_generate")._trigger()
 
     @api.model
     def _stored_forecast_history(self, company_id, date_from):

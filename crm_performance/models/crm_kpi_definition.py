@@ -528,6 +528,7 @@ class CrmKpiDefinition(models.Model):
         result = super().write(vals)
         if SOURCE_FIELDS & set(vals):
             self._check_source_access()
+            self.env["crm.appraisal.period"]._drop_forecast_days()  # the pace tails measured them
         # the compiled conditions, the watched fields and the plans' rules (a line's direction)
         if (SOURCE_FIELDS | {"active", "growth_base_id", "growth_compare", "direction"}) & set(vals):
             self.env.registry.clear_cache()

@@ -63,15 +63,7 @@ class TestForecast(PerformanceCase):
             (cls.bob, date(2026, 9, 2)),
             *((cls.bob, date(2026, 8, 20)) for _n in range(3)),
         ):
-            cls.env["calendar.event"].create(
-                {
-                    "name": "Visit",
-                    "user_id": user.id,
-                    "partner_ids": [(6, 0, [])],
-                    "start": datetime.combine(day, time(9)),
-                    "stop": datetime.combine(day, time(10)),
-                }
-            )
+            cls._meeting(user, day)
         cls.o1 = cls._open(cls.alice, cls.team, cls.propose, 30000, date(2026, 9, 20))
         cls.o2 = cls._open(cls.alice, cls.team, cls.qualify, 10000, date(2026, 9, 25))
         cls._open(cls.alice, cls.team, cls.propose, 50000, date(2026, 10, 5))  # closes in October
@@ -106,6 +98,18 @@ class TestForecast(PerformanceCase):
             lead.action_set_lost()
         lead.date_closed = closed
         return lead
+
+    @classmethod
+    def _meeting(cls, user, day):
+        return cls.env["calendar.event"].create(
+            {
+                "name": "Visit",
+                "user_id": user.id,
+                "partner_ids": [(6, 0, [])],
+                "start": datetime.combine(day, time(9)),
+                "stop": datetime.combine(day, time(10)),
+            }
+        )
 
     @classmethod
     def _open(cls, user, team, stage, revenue, deadline):
@@ -348,6 +352,68 @@ class TestForecast(PerformanceCase):
         with self.assertRaises(AccessError):
             self.sept.with_user(self.alice)._store_forecast_history()
         self.assertFalse(self.sept.forecast_history, "nothing stored")
+
+    def test_the_day_is_stored_for_every_server_process(self):
+        """The daily job stores on the month what the forecasts read that stays the same all day
+        (deals expected outside the pipeline, last month's pace) for every salesperson
+        appraised; forecasts read it on that day, and only that day, with the same figures."""
+        for _n in range(2):
+            self._won(self.bob, 6000, datetime(2026, 6, 15), datetime(2026, 6, 25))
+        with freeze_time(TODAY):
+            computed = self.appraisals._forecast(date(2026, 9, 10))
+            self.env["crm.appraisal"]._cron_generate()
+        self.assertEqual(self.sept.forecast_day["day"], TODAY)
+        self.assertEqual(self.sept.forecast_day["user_ids"], sorted((self.alice | self.bob | self.dave).ids))
+        with freeze_time(TODAY):
+            self.assertEqual(self.appraisals._forecast(date(2026, 9, 10)), computed, "the same figures")
+
+        # later that day, Bob wins one more June deal and Alice holds one more August meeting in
+        # the last 14 working days: the day's forecasts keep what was stored
+        self._won(self.bob, 6000, datetime(2026, 6, 15), datetime(2026, 6, 25))
+        self._meeting(self.alice, date(2026, 8, 28))
+        self.env.registry.clear_cache()
+        bob = self.line(self.forecast_of(self.emp_bob), self.emp_bob, "won_revenue")
+        self.assertEqual(bob["arriving"], 2000.0, "stored: 12 000 / 6 months")
+        meetings = self.line(self.forecast_of(self.emp_alice), self.emp_alice, "meetings")
+        self.assertEqual(
+            meetings["forecast"],
+            self.line(computed[self.appraisal(self.emp_alice).id], self.emp_alice, "meetings")["forecast"],
+        )
+
+        # the next day reads them again (until the job stores that day)
+        with freeze_time("2026-09-11"):
+            appraisal = self.appraisal(self.emp_bob)
+            bob = appraisal.with_user(self.bob)._forecast(date(2026, 9, 11))[appraisal.id]
+        self.assertEqual(self.line(bob, self.emp_bob, "won_revenue")["arriving"], 3000.0, "18 000 / 6")
+
+        # someone appraised since the job ran: their forecast reads their own now
+        self._won(self.carol, 6000, datetime(2026, 6, 15), datetime(2026, 6, 25))
+        self.plan.employee_ids |= self.emp_carol
+        carol = self.env["crm.appraisal"]._generate(self.sept)
+        forecast = carol.with_user(self.carol)._forecast(date(2026, 9, 10))[carol.id]
+        revenue = forecast["lines"][self.line_of(carol, self.kpi["won_revenue"]).id]
+        self.assertEqual(revenue["arriving"], 1000.0, "6 000 / 6 months, not stored")
+
+    def test_a_kpi_saved_drops_the_stored_days(self):
+        """The stored pace measured the KPIs as they were: saving a KPI's definition drops the
+        days stored and wakes the daily job up to store them again."""
+        with freeze_time(TODAY):
+            self.env["crm.appraisal"]._cron_generate()
+        self.assertTrue(self.sept.forecast_day)
+        job = self.env.ref("crm_performance.ir_cron_crm_appraisal_generate")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", job.id)])
+        self.kpi["meetings"].name = "Visits"
+        self.assertTrue(self.sept.forecast_day, "a name changes no figure")
+        self.kpi["meetings"].domain = "[('name', '=', 'Visit')]"
+        self.assertFalse(self.sept.forecast_day)
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", job.id)]), triggers + 1)
+
+    def test_the_stored_day_is_the_administrators(self):
+        with self.assertRaises(AccessError):
+            self.sept.with_user(self.alice).read(["forecast_day"])
+        with self.assertRaises(AccessError):
+            self.sept.with_user(self.alice)._store_forecast_day(date(2026, 9, 10))
+        self.assertFalse(self.sept.forecast_day, "nothing stored")
 
     def test_queries_do_not_grow_with_the_salespeople(self):
         counts = []
