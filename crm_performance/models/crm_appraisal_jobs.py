@@ -73,7 +73,8 @@ class CrmAppraisal(models.Model):
                 SQL("UPDATE crm_appraisal SET needs_recompute = FALSE WHERE id = ANY(%s)", batch.ids)
             )
             batch.invalidate_recordset(["needs_recompute"])
-            remaining = self.search_count(domain)
+            # a batch short of its size took all that were marked (the transaction's snapshot)
+            remaining = self.search_count(domain) if len(batch) == batch_size else 0
             if self._progress(len(batch), remaining) <= 0 or not remaining:
                 break
 
