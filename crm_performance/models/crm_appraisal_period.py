@@ -53,6 +53,7 @@ class CrmAppraisalPeriod(models.Model):
         "expected before the month), stored by the daily job on the month's first run.",
     )
     forecast_day = fields.Json(
+        string="Forecast of the Day",
         readonly=True,
         copy=False,
         prefetch=False,
