@@ -19,6 +19,12 @@ month and the standard Salesperson plan on every salesperson, integrity signals 
 - ``live_batch``: 25 salespeople win a deal each, then one run of the live job recomputes their
   25 months (nothing left marked, **asserted**); shown per salesperson: what each salesperson
   after the first costs when a sales floor is busy.
+- ``live_gamification``, the anchor: Odoo's gamification refreshing one salesperson's goals
+  after a win (a challenge of the month on the 7 count/sum KPIs both can express, in batch mode,
+  as ``bench_compute.py``; the salesperson's goals found and ``update_goal``: its won deals
+  must go up by one, **asserted**). A different salesperson each run.
+- ``live_floor``: the one-query floor of one salesperson's month (``bench_compute.raw_one_query``
+  of the plan's measures for that salesperson alone).
 
 Medians of ``--repeat`` runs (wall seconds, SQL queries). The figures of each size are kept in
 ``--json`` (by number of salespeople, so sizes can be run at different times) and ``--png`` plots
@@ -31,7 +37,7 @@ import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench_compute import reset_lines, spans
+from bench_compute import PLAN_MEASURES, challenge, goal_definitions, raw_one_query, reset_lines, spans
 from benchlib import Stopwatch, environment, print_table, scratch_copy, switch_signals
 
 HERE = Path(__file__).resolve().parent
@@ -41,6 +47,8 @@ SERIES = (
     ("recompute, every line changed", "recompute_changed", (255, 127, 14)),
     ("live recompute of one salesperson", "live", (214, 39, 40)),
     ("live recompute, 25 at once (per salesperson)", "live_batch", (148, 103, 189)),
+    ("gamification: one salesperson's goals", "live_gamification", (140, 86, 75)),
+    ("floor: one salesperson in one query", "live_floor", (127, 127, 127)),
 )
 AT_ONCE = 25
 
@@ -136,6 +144,7 @@ def measure(env, repeat):
         env.cr.commit()
         assert not Appraisal.search_count([("needs_recompute", "=", True)]), "the live job left none marked"
     batch = median(batches)
+    refreshed, floor = anchors(env, month, period, appraisals, repeat)
     leads = env["crm.lead"].with_context(active_test=False).search_count([])
     return {
         "salespeople": len(appraisals),
@@ -145,6 +154,8 @@ def measure(env, repeat):
         "recompute_changed": median(changed),
         "live": median(live),
         "live_batch": {"seconds": batch["seconds"] / AT_ONCE, "queries": batch["queries"]},
+        "live_gamification": median(refreshed),
+        "live_floor": median(floor),
         "spread": {
             "generate": [round(w.seconds, 3) for w in generations],
             "live": [round(w.seconds, 4) for w in live],
@@ -152,6 +163,49 @@ def measure(env, repeat):
         "taken": datetime.now().strftime("%Y-%m-%d %H:%M"),
         "load": [f"{load:.1f}" for load in os.getloadavg()],
     }
+
+
+def anchors(env, month, period, appraisals, repeat):
+    """The live recompute's anchors, a different salesperson each run (none measured before):
+    gamification refreshing the salesperson's goals after a win, and the one-query floor of the
+    salesperson's month. Returns (refreshes, floors)."""
+    definitions = goal_definitions(env)
+    gamification = challenge(env, definitions, appraisals.user_id, month, period.date_to)
+    gamification.action_start()
+    env.cr.commit()
+    Goal = env["gamification.goal"]
+    start = datetime(month.year, month.month, 1)
+    stop = datetime.combine(period.date_to + timedelta(days=1), datetime.min.time())
+    refreshes, floors = [], []
+    for run in range(repeat):
+        user = appraisals[(run * len(appraisals) // repeat + 1) % len(appraisals)].user_id
+        won = Goal.search(
+            [
+                ("challenge_id", "=", gamification.id),
+                ("user_id", "=", user.id),
+                ("definition_id", "=", definitions["won_deals"].id),
+            ]
+        )
+        before = won.current
+        win_one(env, month, user)
+        env.invalidate_all()
+        with Stopwatch(env) as watch:
+            Goal.search([("challenge_id", "=", gamification.id), ("user_id", "=", user.id)]).update_goal()
+        refreshes.append(watch)
+        env.cr.commit()
+        env.invalidate_all()
+        assert won.current == before + 1, "gamification counted the win"
+        params = {
+            "users": [user.id],
+            "start": start,
+            "stop": stop,
+            "day_from": month,
+            "day_to": period.date_to,
+        }
+        with Stopwatch(env) as watch:
+            raw_one_query(env.cr, PLAN_MEASURES, params)
+        floors.append(watch)
+    return refreshes, floors
 
 
 def table(figures):
