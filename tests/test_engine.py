@@ -6,6 +6,7 @@ addon's directory (its ``tools`` come along).
 
 import dataclasses
 import importlib
+import json
 import sys
 import types
 from datetime import date, datetime
@@ -252,6 +253,30 @@ def test_arriving_deals_add_what_they_added_in_past_months():
     assert forecast.arriving([won, closed, lost], arrivals, 2) == {1: {7: 3000.0}, 2: {7: 2.5}, 3: {7: 3.0}}
     added = forecast.forecast_source("won", 1000.0, (500.0, [5]), arriving=3000.0)
     assert (added.forecast, added.pipeline, added.arriving) == (4500.0, 500.0, 3000.0)
+
+
+def test_the_day_stored_covers_whom_and_what_it_holds():
+    arrivals = (
+        forecast.Arrivals(7, "opportunity", True, 2, {"expected_revenue": 1200.0}),
+        forecast.Arrivals(8, "lead", False, 1, {"expected_revenue": 0.0}),
+    )
+    day = forecast.DayInputs(
+        frozenset({7, 8}), frozenset({1}), frozenset({"expected_revenue"}), arrivals, {1: {7: 3.0}}
+    )
+    assert day.covers(frozenset({7}), frozenset({1}), ["expected_revenue"])
+    assert day.covers(frozenset({8}), frozenset(), None)
+    assert not day.covers(frozenset({7, 9}), frozenset(), None), "someone appraised since"
+    assert not day.covers(frozenset({7}), frozenset({1, 2}), None), "a pace KPI not stored"
+    assert not day.covers(frozenset({7}), frozenset(), ["amount_total"]), "a sum not stored"
+    # someone not appraised last month has no tail: their own pace
+    assert day.of(frozenset({8})) == ({1: {}}, [arrivals[1]])
+    assert day.of(frozenset({7})) == ({1: {7: 3.0}}, [arrivals[0]])
+    # stored as JSON on the month: read back the same
+    assert forecast.DayInputs.from_json(json.loads(json.dumps(day.to_json()))) == day
+    without = forecast.DayInputs(frozenset({7}), frozenset(), None, None, {})
+    assert without.covers(frozenset({7}), frozenset(), None)
+    assert not without.covers(frozenset({7}), frozenset(), []), "no arrivals read: no pipeline KPI then"
+    assert forecast.DayInputs.from_json(json.loads(json.dumps(without.to_json()))) == without
 
 
 def test_pipeline_and_ratio_forecasts():
