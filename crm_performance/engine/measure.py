@@ -19,7 +19,16 @@ from .scan import Unmeasured
 
 SOURCE_MODES = ("count", "sum", "average", "customers")
 
-__all__ = ["SOURCE_MODES", "Measurement", "Unmeasured", "growth", "prefetch", "ratio", "source_parts"]
+__all__ = [
+    "SOURCE_MODES",
+    "Measurement",
+    "Unmeasured",
+    "composition",
+    "growth",
+    "prefetch",
+    "ratio",
+    "source_parts",
+]
 
 
 class Measurement:
@@ -91,13 +100,21 @@ class Measurement:
         return {}
 
 
-def prefetch(kpis):
-    """Read the definitions ``kpis`` are composed of, their source models' names and the fields
-    they name at once (rather than a query per model or field as the scans read them)."""
+def composition(kpis):
+    """The definitions ``kpis`` are composed of, themselves included: a ratio's parts, a growth's
+    base, and theirs (read a level at a time)."""
     definitions = kpis.browse()
     while kpis - definitions:
         definitions |= kpis
         kpis = definitions.numerator_id | definitions.denominator_id | definitions.growth_base_id
+    return definitions
+
+
+def prefetch(kpis):
+    """Read the definitions ``kpis`` are composed of, their source models' names and the fields
+    they name at once (rather than a query per model or field as the scans read them); ``kpis``
+    holding their parts already (``crm.appraisal.plan._kpis``) read them all in one query."""
+    definitions = composition(kpis)
     fields = (
         definitions.user_field_id
         | definitions.date_field_id

@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from .. import engine
+from ..engine import measure
 from ..engine.measure import Measurement, Unmeasured
 from ..tools import bulk
 from ..tools.trusted import TRUSTED
@@ -104,6 +105,7 @@ class CrmAppraisal(models.Model):
         specs = plans._line_specs(row[1] for entry in entries for row in entry[3])
         plan_lines = PlanLine.browse(sorted(specs))
         kpis = self.env["crm.kpi.definition"].browse(sorted({spec.kpi_id for spec in specs.values()}))
+        measure.prefetch(kpis | plans._kpis())
         company = period.company_id
         user_ids = {entry[1] for entry in entries}
         measurement = (

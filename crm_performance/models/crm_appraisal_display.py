@@ -42,7 +42,7 @@ class CrmAppraisal(models.Model):
         appraisals.plan_id.fetch(["name"])
         plan_lines = lines.plan_line_id
         plan_lines.fetch(["kpi_id", "scoring_rule", "max_points"])
-        measure.prefetch(plan_lines.kpi_id)
+        measure.prefetch(plan_lines.kpi_id | appraisals.plan_id._kpis())
 
     @api.depends("rank")
     def _compute_medal(self):

@@ -5,11 +5,13 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
+from ..engine import measure
 from ..tools.trusted import TRUSTED
 from .crm_appraisal_plan_line import PLAN_WRITE
 
-# a plan's rules as computations read them: line ids in order, {line id: LineSpec}, grade bands
-PlanRules = namedtuple("PlanRules", "line_ids lines bands")
+# a plan's rules as computations read them: line ids in order, {line id: LineSpec}, grade bands,
+# the ids of the KPI definitions its lines measure and those they are composed of
+PlanRules = namedtuple("PlanRules", "line_ids lines bands kpi_ids")
 
 
 class CrmAppraisalPlan(models.Model):
@@ -125,6 +127,15 @@ class CrmAppraisalPlan(models.Model):
             line_ids=tuple(plan.line_ids.ids),
             lines=MappingProxyType({line.id: line._rule_spec() for line in plan.line_ids}),
             bands=tuple((grade.min_score, grade.name) for grade in plan.grade_ids),
+            kpi_ids=tuple(measure.composition(plan.line_ids.kpi_id).ids),
+        )
+
+    def _kpis(self):
+        """The KPI definitions these plans' lines measure and those they are composed of (a
+        ratio's parts...), from their rules: read together, one query
+        (``engine.measure.prefetch``)."""
+        return self.env["crm.kpi.definition"].browse(
+            sorted({kpi_id for plan in self for kpi_id in plan._rules().kpi_ids})
         )
 
     def _line_specs(self, line_ids=()):

@@ -529,8 +529,12 @@ class CrmKpiDefinition(models.Model):
         if SOURCE_FIELDS & set(vals):
             self._check_source_access()
             self.env["crm.appraisal.period"]._drop_forecast_days()  # the pace tails measured them
-        # the compiled conditions, the watched fields and the plans' rules (a line's direction)
-        if (SOURCE_FIELDS | {"active", "growth_base_id", "growth_compare", "direction"}) & set(vals):
+        # the compiled conditions, the watched fields and the plans' rules (a line's direction,
+        # the definitions its KPI is composed of)
+        if (
+            SOURCE_FIELDS
+            | {"active", "numerator_id", "denominator_id", "growth_base_id", "growth_compare", "direction"}
+        ) & set(vals):
             self.env.registry.clear_cache()
         return result
 
