@@ -236,10 +236,20 @@ class CrmAppraisalPeriod(models.Model):
         unless stored for the day, what their forecasts read that stays the same all day for
         every salesperson appraised (``crm.appraisal._forecast_day``): every server process then
         reads it once (``crm.appraisal._stored_forecast_day``) instead of reading it for each
-        forecast. A KPI's definition saved drops it (``_drop_forecast_days``)."""
+        forecast. A KPI's definition saved drops it (``_drop_forecast_days``); so does the day's
+        run on the other months of these periods' companies (none reads it again)."""
         self.check_access("write")
         months = self.filtered(lambda p: p.period_type == "month" and p.date_from <= today < p.date_to)
         self.flush_model(["forecast_day"])
+        self.env.execute_query(
+            SQL(
+                "UPDATE crm_appraisal_period SET forecast_day = NULL WHERE company_id = ANY(%s)"
+                " AND forecast_day IS NOT NULL AND id != ALL(%s)",
+                self.company_id.ids,
+                months.ids,
+            )
+        )
+        self.invalidate_model(["forecast_day"])
         rows = self.env.execute_query(
             SQL(
                 "SELECT id FROM crm_appraisal_period WHERE id = ANY(%s)"

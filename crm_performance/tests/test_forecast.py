@@ -394,6 +394,11 @@ class TestForecast(PerformanceCase):
         revenue = forecast["lines"][self.line_of(carol, self.kpi["won_revenue"]).id]
         self.assertEqual(revenue["arriving"], 1000.0, "6 000 / 6 months, not stored")
 
+        # the month's last day reads nothing stored: the job drops it
+        with freeze_time("2026-09-30"):
+            self.env["crm.appraisal"]._cron_generate()
+        self.assertFalse(self.sept.forecast_day)
+
     def test_a_kpi_saved_drops_the_stored_days(self):
         """The stored pace measured the KPIs as they were: saving a KPI's definition drops the
         days stored and wakes the daily job up to store them again."""
